@@ -1,0 +1,200 @@
+/**
+ * A plain-HTTP, in-memory Kubernetes API server on 127.0.0.1 for the subset Lookout uses, faithful enough that the
+ * real @kubernetes/client-node talks to it unchanged. See routes-*.ts for the endpoints.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Controllers } from './controller.js';
+import { kubeconfigYaml, SANDBOX_NAME, writeKubeconfig } from './kubeconfig.js';
+import { appsRoutes } from './routes-apps.js';
+import { coreRoutes } from './routes-core.js';
+import { metaRoutes } from './routes-meta.js';
+import { describePath, errorReply, parseBody, parseDryRun, Router } from './router.js';
+import type { Ctx, Match, Reply } from './router.js';
+import { ApiError, injected } from './status.js';
+import { asObject, ObjectStore } from './store.js';
+import type { FailRule, Kind, KubeObject, KubernetesWorld, Mutation, RequestRecord } from './types.js';
+
+export type { Kind, KubeObject, KubernetesWorld, Mutation, RequestRecord } from './types.js';
+
+export interface KubernetesTestServerOptions {
+  world?: KubernetesWorld;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** When set, every request but the public health/version paths needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Default true: a deleted pod owned by a ReplicaSet is replaced by a new Running+Ready pod, like a real controller. */
+  recreateDeletedPods?: boolean;
+}
+
+export interface FailMatch {
+  method?: string;
+  pathIncludes?: string;
+}
+
+// Paths the system:public-info-viewer role opens to unauthenticated callers.
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+export class KubernetesTestServer {
+  /** Every mutating request that was applied or dry-run, in order (refused ones are not here). */
+  readonly mutations: Mutation[] = [];
+  /** Every request received, in order; `path` includes the query string. */
+  readonly requests: RequestRecord[] = [];
+  private readonly store = new ObjectStore();
+  private readonly controllers: Controllers;
+  private readonly router = new Router([...metaRoutes, ...coreRoutes, ...appsRoutes]);
+  private readonly failRules: FailRule[] = [];
+  private readonly host: string;
+  private readonly token?: string;
+  private port: number;
+  private server?: Server;
+
+  constructor(opts: KubernetesTestServerOptions = {}) {
+    this.host = opts.host ?? '127.0.0.1';
+    this.port = opts.port ?? 0;
+    this.token = opts.token;
+    this.controllers = new Controllers(this.store, { recreateDeletedPods: opts.recreateDeletedPods ?? true });
+    if (opts.world) this.load(opts.world);
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    // Clients keep connections alive; without this, close() waits for them to time out.
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error('KubernetesTestServer is not started');
+    return `http://${this.host}:${this.port}`;
+  }
+
+  /** Replaces the contents with a deep copy of `world`; recorded requests and mutations are kept. */
+  load(world: KubernetesWorld): void {
+    this.store.load(world);
+  }
+
+  /** A copy of one stored object, with kind and apiVersion, as a GET would return it. */
+  get(kind: Kind, namespace: string, name: string): KubeObject | undefined {
+    const obj = this.store.get(kind, namespace, name);
+    return obj && asObject(kind, obj);
+  }
+
+  /** Copies of the stored objects of a kind, in one namespace or all. */
+  list(kind: Kind, namespace?: string): KubeObject[] {
+    return this.store.list(kind, namespace).map((o) => asObject(kind, o));
+  }
+
+  /** Makes the next `times` matching requests fail with a Status of `status` (e.g. 403 Forbidden, 500, 503). */
+  failNext(match: FailMatch, status: number, times = 1): void {
+    this.failRules.push({ ...match, status, remaining: times });
+  }
+
+  /** Writes a kubeconfig for this server: cluster, context and user all named lookout-sandbox. */
+  writeKubeconfig(file: string): void {
+    writeKubeconfig(file, this.url, this.token);
+  }
+
+  /** The same kubeconfig as a string, for KubeConfig.loadFromString. */
+  kubeconfig(): string {
+    return kubeconfigYaml(this.url, this.token);
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const target = req.url ?? '/';
+    this.requests.push({ method, path: target, at: Date.now() });
+    let reply: Reply;
+    try {
+      const raw = await readBody(req);
+      reply = this.dispatch(method, target, raw, req.headers);
+    } catch (e) {
+      reply = errorReply(e);
+    }
+    send(res, reply);
+  }
+
+  private dispatch(method: string, target: string, raw: string, headers: IncomingHttpHeaders): Reply {
+    try {
+      const url = new URL(target, `http://${this.host}:${this.port}`);
+      this.authenticate(headers.authorization, url.pathname);
+      const rule = this.takeFailRule(method, target);
+      let match: Match | undefined;
+      try {
+        match = this.router.match(method, url.pathname);
+      } catch (e) {
+        if (!rule) throw e;
+      }
+      if (rule) throw injected(rule.status, SANDBOX_NAME, match?.info ?? describePath(method, url.pathname));
+      const mutating = method !== 'GET';
+      const ctx: Ctx = {
+        method,
+        url,
+        params: match!.params,
+        dryRun: mutating && parseDryRun(url),
+        body: mutating ? parseBody(raw) : undefined,
+        contentType: headers['content-type'],
+        store: this.store,
+        controllers: this.controllers,
+        record: (m) => this.mutations.push({ ...m, path: url.pathname, dryRun: ctx.dryRun, at: Date.now() }),
+      };
+      return match!.route.handle(ctx);
+    } catch (e) {
+      return errorReply(e);
+    }
+  }
+
+  private authenticate(authorization: string | undefined, pathname: string): void {
+    if (!this.token) return;
+    if (authorization === `Bearer ${this.token}`) return;
+    if (!authorization && PUBLIC_PATHS.has(pathname)) return;
+    throw new ApiError(401, 'Unauthorized');
+  }
+
+  private takeFailRule(method: string, target: string): FailRule | undefined {
+    const rule = this.failRules.find(
+      (r) => (!r.method || r.method.toUpperCase() === method) && (!r.pathIncludes || target.includes(r.pathIncludes)),
+    );
+    if (rule && --rule.remaining <= 0) this.failRules.splice(this.failRules.indexOf(rule), 1);
+    return rule;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const status = reply.status ?? 200;
+  const isText = reply.text !== undefined;
+  const body = isText ? reply.text! : JSON.stringify(reply.json);
+  const headers: Record<string, string> = {
+    'Content-Type': isText ? 'text/plain' : 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Audit-Id': randomUUID(),
+    'Content-Length': String(Buffer.byteLength(body)),
+  };
+  if (status === 429 || status === 503) headers['Retry-After'] = '1';
+  res.writeHead(status, headers).end(body);
+}

@@ -1,0 +1,235 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError, parseArgs, readBody, sendJson, sendText } from './http-util.js';
+import { AppLink } from './interactions.js';
+import type { PostUserMessageOptions } from './interactions.js';
+import { chatMethods } from './methods-chat.js';
+import { conversationMethods } from './methods-conversations.js';
+import { fileMethods, receiveUpload } from './methods-files.js';
+import { userMethods } from './methods-users.js';
+import { ResponseUrls } from './response-url.js';
+import type { RecordedResponse } from './response-url.js';
+import { handleSandbox } from './sandbox-routes.js';
+import { SlackStore } from './store.js';
+import { WebApi } from './web-api.js';
+import type { MethodContext } from './web-api.js';
+import type { EmulatedMessage, FailureSpec, SlackEmulatorOptions, StoredChannel, StoredFile, WebApiCall } from './types.js';
+
+export type { EmulatedMessage, SlackEmulatorOptions } from './types.js';
+
+const DEFAULT_USERS = [
+  { id: 'U0ALICE', name: 'alice', realName: 'Alice Archer' },
+  { id: 'U0BOB', name: 'bob', realName: 'Bob Baker' },
+  { id: 'U0CAROL', name: 'carol', realName: 'Carol Chen' },
+];
+
+/**
+ * A local stand-in for Slack: the Web API methods Lookout calls (so an unchanged WebClient can point at `apiUrl`),
+ * a sandbox page for people, and signed event/interaction requests sent to the app.
+ */
+export class SlackEmulator {
+  readonly calls: WebApiCall[];
+  private readonly store: SlackStore;
+  private readonly api: WebApi;
+  private readonly link: AppLink;
+  private readonly responseUrls: ResponseUrls;
+  private readonly host: string;
+  private server?: Server;
+  private port: number;
+
+  constructor(private readonly opts: SlackEmulatorOptions) {
+    this.host = opts.host ?? '127.0.0.1';
+    this.port = opts.port ?? 0;
+    this.store = new SlackStore({
+      teamId: opts.teamId ?? 'T0SANDBOX',
+      teamName: opts.teamName ?? 'Lookout Sandbox',
+      botUserId: opts.botUserId ?? 'U0LOOKOUT',
+      botId: opts.botId ?? 'B0LOOKOUT',
+      appId: opts.appId ?? 'A0LOOKOUT',
+      botName: opts.botName ?? 'Lookout',
+      channels: opts.channels ?? [{ id: 'C0ALERTS', name: 'alerts' }],
+      users: opts.users ?? DEFAULT_USERS,
+      userGroups: opts.userGroups ?? [],
+    });
+    const emulator = this;
+    const ctx: MethodContext = {
+      store: this.store,
+      get baseUrl() {
+        return emulator.url;
+      },
+    };
+    this.api = new WebApi(ctx, opts.botToken, { ...userMethods, ...chatMethods, ...conversationMethods, ...fileMethods });
+    this.calls = this.api.calls;
+    this.responseUrls = new ResponseUrls(this.store);
+    this.link = new AppLink(this.store, opts.signingSecret, this.responseUrls, () => this.url);
+    this.link.appUrl = opts.appUrl;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.route(req, res).catch((err: unknown) => {
+        const status = err instanceof HttpError ? err.status : 500;
+        if (!res.headersSent) sendJson(res, status, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get url(): string {
+    if (!this.server) throw new Error('SlackEmulator is not started');
+    const host = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  setAppUrl(url: string): void {
+    this.link.appUrl = url;
+  }
+
+  /** Makes the next `times` calls of a Web API method fail with a 429 (and Retry-After) or a 500. */
+  failNext(method: string, spec: FailureSpec, times = 1): void {
+    this.api.failNext(method, spec, times);
+  }
+
+  /** Copies, so a test cannot change the workspace by editing what it reads. */
+  messages(channel?: string): EmulatedMessage[] {
+    const id = channel === undefined ? undefined : (this.store.channel(channel)?.id ?? channel);
+    return structuredClone(this.store.messages(id));
+  }
+
+  thread(channel: string, threadTs: string): EmulatedMessage[] {
+    return structuredClone(this.store.thread(this.store.channel(channel)?.id ?? channel, threadTs));
+  }
+
+  channels(): StoredChannel[] {
+    return structuredClone([...this.store.channels.values()]);
+  }
+
+  file(id: string): StoredFile | undefined {
+    return this.store.files.get(id);
+  }
+
+  /** Everything the app POSTed to response_urls, in order. */
+  get responses(): RecordedResponse[] {
+    return [...this.responseUrls.received];
+  }
+
+  async waitFor<T>(fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const value = fn();
+        if (value) return value;
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() >= deadline) {
+        const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
+        const what = fn.toString().replace(/\s+/g, ' ').slice(0, 200);
+        throw new Error(`SlackEmulator.waitFor timed out after ${timeoutMs}ms waiting for: ${what}${why}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  clickButton(opts: { channel: string; ts: string; actionId: string; userId: string }): Promise<Response> {
+    return this.link.clickButton(opts);
+  }
+
+  addReaction(opts: { channel: string; ts: string; name: string; userId: string }): Promise<Response> {
+    return this.link.addReaction(opts);
+  }
+
+  removeReaction(opts: { channel: string; ts: string; name: string; userId: string }): Promise<Response> {
+    return this.link.removeReaction(opts);
+  }
+
+  postUserMessage(opts: PostUserMessageOptions): Promise<{ ts: string; response: Response }> {
+    return this.link.postUserMessage(opts);
+  }
+
+  sendEvent(event: Record<string, unknown>, opts?: { retryNum?: number; eventId?: string }): Promise<Response> {
+    return this.link.sendEvent(event, opts);
+  }
+
+  signedPost(path: string, body: string, contentType: string, extraHeaders?: Record<string, string>): Promise<Response> {
+    return this.link.signedPost(path, body, contentType, extraHeaders);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const [, first, rest] = /^\/([^/]*)\/?(.*)$/.exec(url.pathname) ?? [];
+    if (first === 'api' && rest) return await this.handleApi(req, res, rest, url.searchParams);
+    if (first === 'upload' && req.method === 'POST') {
+      const ok = receiveUpload(this.store, rest, req.headers['content-type'], await readBody(req));
+      return ok ? sendText(res, 200, `OK - ${this.store.files.get(rest)?.size ?? 0}`) : sendText(res, 404, 'file_not_found');
+    }
+    if (first === 'files' && req.method === 'GET') return this.serveFile(res, rest);
+    if (first === 'response' && req.method === 'POST') {
+      const result = this.responseUrls.apply(rest, parseResponseBody(req.headers['content-type'], await readBody(req)));
+      return sendJson(res, result.status, result.body);
+    }
+    if (url.pathname === '/') {
+      res.writeHead(302, { location: '/sandbox' });
+      return void res.end();
+    }
+    const deps = { store: this.store, link: this.link, banner: this.opts.banner };
+    if (first === 'sandbox' && (await handleSandbox(req, res, url, deps))) return;
+    sendText(res, 404, 'not found');
+  }
+
+  private async handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+    const body = await readBody(req);
+    let args: Record<string, unknown>;
+    try {
+      args = parseArgs(req.headers['content-type'], body, query);
+    } catch {
+      return sendJson(res, 200, { ok: false, error: 'invalid_json' });
+    }
+    const result = this.api.handle(method, req.headers, args);
+    sendJson(res, result.status, result.body, result.headers);
+  }
+
+  private serveFile(res: ServerResponse, id: string): void {
+    const file = this.store.files.get(id);
+    if (!file?.bytes) return sendText(res, 404, 'file_not_found');
+    // Uploaded bytes are untrusted: no sniffing, no scripts, even for SVG or HTML.
+    res.writeHead(200, {
+      'content-type': file.mimetype, 'content-length': String(file.bytes.length), 'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    });
+    res.end(file.bytes);
+  }
+}
+
+/** Apps answer a response_url with JSON; form-encoded `payload=` is accepted too. */
+function parseResponseBody(contentType: string | undefined, body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8');
+  try {
+    if (contentType?.includes('application/x-www-form-urlencoded')) {
+      return JSON.parse(new URLSearchParams(text).get('payload') ?? '{}') as Record<string, unknown>;
+    }
+    return JSON.parse(text || '{}') as Record<string, unknown>;
+  } catch {
+    throw new HttpError(400, 'invalid_json');
+  }
+}

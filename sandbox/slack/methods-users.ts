@@ -1,0 +1,37 @@
+import { slackUser } from './slack-shapes.js';
+import { SlackApiError, paginate, str } from './web-api.js';
+import type { MethodHandler } from './web-api.js';
+
+/** auth.test, users.* and usergroups.*: who the bot is and who else is in the workspace. */
+export const userMethods: Record<string, MethodHandler> = {
+  'auth.test': (_args, ctx) => {
+    const { teamId, teamName, botUserId, botId } = ctx.store.opts;
+    return {
+      url: `${ctx.baseUrl}/`, team: teamName, user: ctx.store.userName(botUserId), team_id: teamId, user_id: botUserId,
+      bot_id: botId, is_enterprise_install: false,
+    };
+  },
+
+  'users.info': (args, ctx) => {
+    const user = ctx.store.users.get(str(args, 'user') ?? '');
+    if (!user) throw new SlackApiError('user_not_found');
+    return { user: slackUser(ctx.store, user) };
+  },
+
+  'users.list': (args, ctx) => {
+    const { page, meta } = paginate([...ctx.store.users.values()], args, 200);
+    return { members: page.map((u) => slackUser(ctx.store, u)), cache_ts: Math.floor(Date.now() / 1000), response_metadata: meta };
+  },
+
+  'usergroups.list': (_args, ctx) => ({
+    usergroups: ctx.store.groups.map((g) => ({
+      id: g.id, team_id: ctx.store.opts.teamId, handle: g.handle, name: g.handle, is_usergroup: true, user_count: g.users.length,
+    })),
+  }),
+
+  'usergroups.users.list': (args, ctx) => {
+    const group = ctx.store.groups.find((g) => g.id === str(args, 'usergroup'));
+    if (!group) throw new SlackApiError('no_such_subteam');
+    return { users: [...group.users] };
+  },
+};

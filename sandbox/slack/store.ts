@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  ChannelOption, EmulatedMessage, StoredChannel, StoredFile, StoredUser, UserGroupOption, UserOption,
+} from './types.js';
+
+export interface StoreOptions {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  appId: string;
+  botName: string;
+  channels: ChannelOption[];
+  users: UserOption[];
+  userGroups: UserGroupOption[];
+}
+
+/** Slack IDs are uppercase alphanumerics after a one-letter type prefix. */
+export function slackId(prefix: string): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
+  return prefix + [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Slack's ts: seconds '.' microseconds; strictly increasing so it doubles as a message id. */
+export class TsClock {
+  private lastMicros = 0;
+
+  next(): string {
+    this.lastMicros = Math.max(Date.now() * 1000, this.lastMicros + 100);
+    return `${Math.floor(this.lastMicros / 1e6)}.${String(this.lastMicros % 1e6).padStart(6, '0')}`;
+  }
+}
+
+/** Numeric comparison that survives ts strings of different lengths. */
+export function compareTs(a: string, b: string): number {
+  return Number(a) - Number(b) || a.localeCompare(b);
+}
+
+/** The workspace's state: channels, people, messages and files. Every change bumps `version` for the page. */
+export class SlackStore {
+  readonly channels = new Map<string, StoredChannel>();
+  readonly users = new Map<string, StoredUser>();
+  readonly groups: UserGroupOption[];
+  readonly files = new Map<string, StoredFile>();
+  private readonly all: EmulatedMessage[] = [];
+  readonly clock = new TsClock();
+  version = 0;
+
+  constructor(readonly opts: StoreOptions) {
+    this.users.set(opts.botUserId, { id: opts.botUserId, name: opts.botName.toLowerCase(), realName: opts.botName, isBot: true });
+    for (const u of opts.users) this.users.set(u.id, { id: u.id, name: u.name, realName: u.realName ?? u.name, isBot: false });
+    const people = opts.users.map((u) => u.id);
+    for (const c of opts.channels) {
+      const members = c.isMember === false ? people : [opts.botUserId, ...people];
+      this.addChannel({ id: c.id, name: c.name, kind: 'channel', isPrivate: c.isPrivate ?? false, members, creator: people[0] ?? opts.botUserId });
+    }
+    this.groups = opts.userGroups.map((g) => ({ ...g, users: [...g.users] }));
+  }
+
+  touch(): void {
+    this.version += 1;
+  }
+
+  addChannel(c: Omit<StoredChannel, 'created'>): StoredChannel {
+    const channel = { ...c, created: Math.floor(Date.now() / 1000) };
+    this.channels.set(c.id, channel);
+    this.touch();
+    return channel;
+  }
+
+  /** Accepts an ID, a name or '#name', as chat.postMessage does. */
+  channel(ref: string | undefined): StoredChannel | undefined {
+    if (!ref) return undefined;
+    const byId = this.channels.get(ref);
+    if (byId) return byId;
+    const name = ref.replace(/^#/, '');
+    return [...this.channels.values()].find((c) => c.kind === 'channel' && c.name === name);
+  }
+
+  /** A DM between the bot and one person; the ID is stable so tests can predict it. */
+  openIm(userId: string): StoredChannel {
+    const existing = [...this.channels.values()].find((c) => c.kind === 'im' && c.imUser === userId);
+    if (existing) return existing;
+    const id = `D${userId.replace(/^[UW]/, '')}`;
+    return this.addChannel({ id, name: userId, kind: 'im', isPrivate: true, members: [this.opts.botUserId, userId], creator: this.opts.botUserId, imUser: userId });
+  }
+
+  openMpim(userIds: string[]): StoredChannel {
+    const members = [this.opts.botUserId, ...userIds].sort();
+    const existing = [...this.channels.values()].find((c) => c.kind === 'mpim' && c.members.join() === members.join());
+    if (existing) return existing;
+    const name = `mpdm-${members.map((m) => this.users.get(m)?.name ?? m).join('--')}-1`;
+    return this.addChannel({ id: slackId('G'), name, kind: 'mpim', isPrivate: true, members, creator: this.opts.botUserId });
+  }
+
+  /** Stores a message with a fresh ts; a reply to a reply joins the parent's thread, as in Slack. */
+  addMessage(m: Omit<EmulatedMessage, 'ts' | 'reactions'>): EmulatedMessage {
+    const parent = m.threadTs ? this.find(m.channel, m.threadTs) : undefined;
+    const message: EmulatedMessage = { ...m, threadTs: parent?.threadTs ?? m.threadTs, ts: this.clock.next(), reactions: [] };
+    if (message.attachments) message.attachments = structuredClone(message.attachments);
+    if (message.blocks) message.blocks = this.withBlockIds(message.blocks);
+    this.all.push(message);
+    this.touch();
+    return message;
+  }
+
+  find(channel: string, ts: string): EmulatedMessage | undefined {
+    return this.all.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  remove(channel: string, ts: string): boolean {
+    const i = this.all.findIndex((m) => m.channel === channel && m.ts === ts);
+    if (i < 0) return false;
+    this.all.splice(i, 1);
+    this.touch();
+    return true;
+  }
+
+  messages(channel?: string): EmulatedMessage[] {
+    return this.all.filter((m) => !channel || m.channel === channel).sort((a, b) => compareTs(a.ts, b.ts));
+  }
+
+  topLevel(channel: string): EmulatedMessage[] {
+    return this.messages(channel).filter((m) => !m.threadTs || m.threadTs === m.ts);
+  }
+
+  thread(channel: string, threadTs: string): EmulatedMessage[] {
+    return this.messages(channel).filter((m) => m.threadTs === threadTs && m.ts !== threadTs);
+  }
+
+  /** False when that user already reacted with that name (Slack's already_reacted). */
+  addReaction(message: EmulatedMessage, name: string, user: string): boolean {
+    let reaction = message.reactions.find((r) => r.name === name);
+    if (!reaction) message.reactions.push((reaction = { name, users: [] }));
+    if (reaction.users.includes(user)) return false;
+    reaction.users.push(user);
+    this.touch();
+    return true;
+  }
+
+  /** False when that user had not reacted with that name (Slack's no_reaction). */
+  removeReaction(message: EmulatedMessage, name: string, user: string): boolean {
+    const reaction = message.reactions.find((r) => r.name === name);
+    if (!reaction?.users.includes(user)) return false;
+    reaction.users = reaction.users.filter((u) => u !== user);
+    if (reaction.users.length === 0) message.reactions = message.reactions.filter((r) => r !== reaction);
+    this.touch();
+    return true;
+  }
+
+  /** Slack fills in a block_id for every block that lacks one; clicks echo it back. */
+  withBlockIds(blocks: unknown[]): unknown[] {
+    return blocks.map((b) => {
+      if (!b || typeof b !== 'object') return b;
+      const block = structuredClone(b) as Record<string, unknown>;
+      if (typeof block.block_id !== 'string') block.block_id = randomBytes(3).toString('base64url');
+      return block;
+    });
+  }
+
+  userName(id: string): string {
+    return this.users.get(id)?.name ?? id;
+  }
+}

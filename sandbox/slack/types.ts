@@ -1,0 +1,108 @@
+/** Public shapes of the Slack emulator, kept apart so the store, the Web API and the page share them. */
+
+export interface SlackEmulatorOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Signs every request the emulator sends to the app (Slack v0 signature). */
+  signingSecret: string;
+  /** The only token the Web API accepts. */
+  botToken: string;
+  /** Base URL of the app; events and interactions go to `${appUrl}/slack/events`. */
+  appUrl?: string;
+  teamId?: string;
+  teamName?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+  /** Display name of the bot on the sandbox page and in auth.test. */
+  botName?: string;
+  channels?: ChannelOption[];
+  users?: UserOption[];
+  userGroups?: UserGroupOption[];
+  /** Shown at the top of the sandbox page. */
+  banner?: string;
+}
+
+export interface ChannelOption {
+  id: string;
+  name: string;
+  isPrivate?: boolean;
+  /** Whether the bot is already a member (default true). */
+  isMember?: boolean;
+}
+
+export interface UserOption {
+  id: string;
+  name: string;
+  realName?: string;
+}
+
+export interface UserGroupOption {
+  id: string;
+  handle: string;
+  users: string[];
+}
+
+export interface EmulatedFileRef {
+  id: string;
+  title?: string;
+  name?: string;
+  url: string;
+}
+
+export interface EmulatedMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+  user?: string;
+  botId?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  reactions: { name: string; users: string[] }[];
+  files?: EmulatedFileRef[];
+  edited?: boolean;
+  ephemeralFor?: string;
+}
+
+export interface WebApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export type FailureSpec = { status: 429; retryAfter: number } | { status: 500 };
+
+export type ChannelKind = 'channel' | 'im' | 'mpim';
+
+export interface StoredChannel {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  isPrivate: boolean;
+  members: string[];
+  created: number;
+  creator: string;
+  /** The other person of a DM. */
+  imUser?: string;
+}
+
+export interface StoredUser {
+  id: string;
+  name: string;
+  realName: string;
+  isBot: boolean;
+}
+
+export interface StoredFile {
+  id: string;
+  name: string;
+  title: string;
+  altText?: string;
+  mimetype: string;
+  size: number;
+  bytes?: Buffer;
+  created: number;
+  user: string;
+}

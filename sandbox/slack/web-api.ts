@@ -1,0 +1,121 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SlackStore } from './store.js';
+import type { FailureSpec, StoredChannel, WebApiCall } from './types.js';
+
+/** The Web API's plumbing: auth, call log, injected failures, argument helpers and Slack-style errors. */
+
+export type Args = Record<string, unknown>;
+
+export interface MethodContext {
+  readonly store: SlackStore;
+  /** The emulator's own base URL, e.g. http://127.0.0.1:PORT (for permalinks and file URLs). */
+  readonly baseUrl: string;
+}
+
+export type MethodHandler = (args: Args, ctx: MethodContext) => Record<string, unknown>;
+
+/** A Slack error code such as channel_not_found; becomes `{ ok: false, error: code }`. */
+export class SlackApiError extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+export interface WebApiResult {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+export class WebApi {
+  readonly calls: WebApiCall[] = [];
+  private readonly failures = new Map<string, { spec: FailureSpec; remaining: number }>();
+
+  constructor(
+    private readonly ctx: MethodContext,
+    private readonly token: string,
+    private readonly methods: Record<string, MethodHandler>,
+  ) {}
+
+  failNext(method: string, spec: FailureSpec, times = 1): void {
+    this.failures.set(method, { spec, remaining: times });
+  }
+
+  handle(method: string, headers: IncomingHttpHeaders, rawArgs: Args): WebApiResult {
+    const { token: bodyToken, ...args } = rawArgs;
+    this.calls.push({ method, args, at: Date.now() });
+    const failure = this.takeFailure(method);
+    if (failure?.status === 429) {
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(failure.retryAfter) } };
+    }
+    if (failure) return { status: failure.status, body: { ok: false, error: 'internal_error' }, headers: {} };
+    const handler = this.methods[method];
+    if (!handler) return fail('unknown_method');
+    const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+    const token = bearer ?? (typeof bodyToken === 'string' ? bodyToken : undefined);
+    if (!token) return fail('not_authed');
+    if (token !== this.token) return fail('invalid_auth');
+    try {
+      return { status: 200, body: { ok: true, ...handler(args, this.ctx) }, headers: {} };
+    } catch (err) {
+      if (err instanceof SlackApiError) return fail(err.code);
+      throw err;
+    }
+  }
+
+  private takeFailure(method: string): FailureSpec | undefined {
+    const failure = this.failures.get(method);
+    if (!failure) return undefined;
+    failure.remaining -= 1;
+    if (failure.remaining <= 0) this.failures.delete(method);
+    return failure.spec;
+  }
+}
+
+function fail(error: string): WebApiResult {
+  return { status: 200, body: { ok: false, error }, headers: {} };
+}
+
+export function str(args: Args, key: string): string | undefined {
+  const v = args[key];
+  if (typeof v === 'number') return String(v);
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export function int(args: Args, key: string, fallback: number): number {
+  const n = Number.parseInt(str(args, key) ?? '', 10);
+  return Number.isNaN(n) ? fallback : n;
+}
+
+export function bool(args: Args, key: string): boolean {
+  const v = args[key];
+  return v === true || v === 'true' || v === '1' || v === 1;
+}
+
+/** Comma-separated lists, as Slack takes `users=U1,U2`. */
+export function list(args: Args, key: string): string[] {
+  const v = args[key];
+  if (Array.isArray(v)) return v.map(String);
+  return (str(args, key) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function requireChannel(ctx: MethodContext, args: Args, key = 'channel'): StoredChannel {
+  const channel = ctx.store.channel(str(args, key));
+  if (!channel) throw new SlackApiError('channel_not_found');
+  return channel;
+}
+
+/** Slack-style cursor pagination: an opaque base64 offset and `response_metadata.next_cursor` ('' at the end). */
+export function paginate<T>(items: T[], args: Args, defaultLimit = 100): { page: T[]; meta: { next_cursor: string } } {
+  const limit = Math.min(Math.max(int(args, 'limit', defaultLimit) || defaultLimit, 1), 1000);
+  const cursor = str(args, 'cursor');
+  let offset = 0;
+  if (cursor) {
+    const m = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+    if (!m) throw new SlackApiError('invalid_cursor');
+    offset = Number(m[1]);
+  }
+  const page = items.slice(offset, offset + limit);
+  const more = offset + limit < items.length;
+  return { page, meta: { next_cursor: more ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '' } };
+}

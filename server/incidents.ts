@@ -1,0 +1,66 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { incidentWorkflowId, type Alert } from '../core/alert.js';
+import type { Decision } from '../core/incident.js';
+import type { Metrics } from '../core/metrics.js';
+import { incidentWorkflow } from '../workflows/incident.js';
+import * as sa from '../workflows/search-attributes.js';
+import { alertResolvedSignal, decisionSignal } from '../workflows/types.js';
+
+export interface IncidentGateway {
+  /** Starts the alert's incident, or finds it already started: a repeated delivery never starts a second one. */
+  open(alert: Alert, where: { channel: string; teamId?: string }): Promise<{ workflowId: string; outcome: 'started' | 'duplicate' }>;
+  /** Tells the alert's open incident that it resolved; false when no incident is open for it. */
+  resolve(alert: Alert): Promise<boolean>;
+  decide(workflowId: string, decision: Decision): Promise<boolean>;
+}
+
+export function createIncidentGateway(client: Client, opts: { taskQueue: string; metrics?: Metrics }): IncidentGateway {
+  return {
+    async open(alert, where) {
+      const workflowId = incidentWorkflowId(alert);
+      try {
+        await client.workflow.start(incidentWorkflow, {
+          workflowId,
+          taskQueue: opts.taskQueue,
+          args: [{ alert, channel: where.channel, teamId: where.teamId, receivedAt: new Date().toISOString() }],
+          // A second start for the same firing fails, whether its incident is still open or already closed.
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: sa.AlertName, value: alert.name },
+            { key: sa.AlertSource, value: alert.source },
+            { key: sa.Severity, value: alert.severity },
+            { key: sa.IncidentStatus, value: 'investigating' },
+            ...(alert.target.namespace ? [{ key: sa.K8sNamespace, value: alert.target.namespace }] : []),
+          ],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        opts.metrics?.workflowsStarted.inc({ outcome: 'duplicate' });
+        return { workflowId, outcome: 'duplicate' };
+      }
+      opts.metrics?.workflowsStarted.inc({ outcome: 'started' });
+      return { workflowId, outcome: 'started' };
+    },
+
+    async resolve(alert) {
+      return await signalIfOpen(() => client.workflow.getHandle(incidentWorkflowId(alert)).signal(alertResolvedSignal, {
+        at: alert.endsAt ?? new Date().toISOString(), endsAt: alert.endsAt,
+      }));
+    },
+
+    async decide(workflowId, decision) {
+      return await signalIfOpen(() => client.workflow.getHandle(workflowId).signal(decisionSignal, decision));
+    },
+  };
+}
+
+async function signalIfOpen(send: () => Promise<void>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,240 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import type { createActivities } from '../../activities/index.js';
+import { createAnalysisActivities } from '../../activities/analysis.js';
+import type { Decision, RemediationOutcome } from '../../core/incident.js';
+import { createMetrics } from '../../core/metrics.js';
+import { createIncidentGateway } from '../../server/incidents.js';
+import { getIncidentQuery, type IncidentState } from '../../workflows/types.js';
+import { crashLoopAlert, crashLoopFacts } from '../fixtures/alerts.js';
+import { connectTemporal, unique, workflowBundle } from '../support/temporal.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+let temporal: Awaited<ReturnType<typeof connectTemporal>>;
+beforeAll(async () => { temporal = await connectTemporal(); });
+afterAll(async () => { await temporal.close(); });
+
+/** Activities that record what the workflow asked for, with the real runbook analyser. */
+function fakeActivities(opts: { approvers?: string[]; remediation?: (n: number) => Promise<RemediationOutcome> } = {}) {
+  const calls: { name: string; input: any }[] = [];
+  let remediations = 0;
+  let ts = 1000;
+  const record = (name: string, result?: (input: any) => unknown) => async (input: any) => {
+    calls.push({ name, input });
+    return result?.(input);
+  };
+  const activities: Activities = {
+    postAlert: record('postAlert', (i) => ({ channel: i.channel, ts: `${ts++}.000100` })) as Activities['postAlert'],
+    postReport: record('postReport', () => ({ ts: `${ts++}.000200` })) as Activities['postReport'],
+    updateReport: record('updateReport') as Activities['updateReport'],
+    postThreadMessage: record('postThreadMessage', () => ({ ts: `${ts++}.000300` })) as Activities['postThreadMessage'],
+    postEphemeral: record('postEphemeral') as Activities['postEphemeral'],
+    addReaction: record('addReaction') as Activities['addReaction'],
+    removeReaction: record('removeReaction') as Activities['removeReaction'],
+    collectKubernetesFacts: record('collectKubernetesFacts', () => crashLoopFacts()) as Activities['collectKubernetesFacts'],
+    runbookDiagnose: createAnalysisActivities().runbookDiagnose,
+    recordIncident: record('recordIncident') as Activities['recordIncident'],
+    recordAudit: record('recordAudit') as Activities['recordAudit'],
+    listApprovers: record('listApprovers', () => ({ anyone: false, userIds: opts.approvers ?? ['U0ALICE'] })) as Activities['listApprovers'],
+    executeRemediation: (async (input) => {
+      calls.push({ name: 'executeRemediation', input });
+      remediations += 1;
+      return opts.remediation ? opts.remediation(remediations) : { proposalId: input.proposal.id, ok: true, summary: 'Deleted pod shop/cart-7d9f8b6c5-x2k4p' };
+    }) as Activities['executeRemediation'],
+  };
+  return { activities, calls, remediationCount: () => remediations, named: (n: string) => calls.filter((c) => c.name === n) };
+}
+
+async function withIncident(
+  fakes: ReturnType<typeof fakeActivities>,
+  body: (ctx: { workflowId: string; decide: (d: Partial<Decision>) => Promise<void> }) => Promise<void>,
+  alert = crashLoopAlert(),
+  extra: { decisionTimeout?: string } = {},
+) {
+  const taskQueue = unique('incident-wf');
+  const worker = await Worker.create({
+    connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fakes.activities,
+  });
+  const gateway = createIncidentGateway(temporal.client, { taskQueue, metrics: createMetrics() });
+  await worker.runUntil(async () => {
+    if (extra.decisionTimeout) {
+      await temporal.client.workflow.start('incidentWorkflow', {
+        taskQueue, workflowId: `incident-${alert.key}`, args: [{ alert, channel: 'C0ALERTS', decisionTimeout: extra.decisionTimeout }],
+      });
+    } else {
+      await gateway.open(alert, { channel: 'C0ALERTS' });
+    }
+    const workflowId = `incident-${alert.key}`;
+    const decide = async (d: Partial<Decision>) => {
+      await gateway.decide(workflowId, { proposalId: 'p1', decision: 'approve', userId: 'U0ALICE', at: new Date().toISOString(), via: 'button', ...d });
+    };
+    await body({ workflowId, decide });
+  });
+}
+
+async function awaitingDecision(workflowId: string): Promise<IncidentState> {
+  const handle = temporal.client.workflow.getHandle(workflowId);
+  for (let i = 0; i < 200; i += 1) {
+    const state = await handle.query(getIncidentQuery);
+    if (state.status === 'awaiting_approval') return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('incident never reached awaiting_approval');
+}
+
+const result = (workflowId: string) => temporal.client.workflow.getHandle(workflowId).result() as Promise<IncidentState>;
+
+test('an approver\'s approval runs the recommended remediation once and reports it in the thread', async () => {
+  const fakes = fakeActivities();
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    const waiting = await awaitingDecision(workflowId);
+    expect(waiting.diagnosis?.category).toBe('CrashLoopBackOff');
+    expect(waiting.diagnosis?.remediations[0]).toMatchObject({ id: 'p1', action: 'pods_delete', target: { name: 'cart-7d9f8b6c5-x2k4p', uid: '3f1c2a9e-0b7d-4c1e-9a55-1d2e3f4a5b6c' } });
+    await decide({});
+    const final = await result(workflowId);
+    expect(final.status).toBe('resolved');
+    expect(fakes.remediationCount()).toBe(1);
+    expect(fakes.named('executeRemediation')[0].input).toMatchObject({ idempotencyKey: `${workflowId}/p1`, approvedBy: 'U0ALICE' });
+    const thread = fakes.named('postThreadMessage').map((c) => c.input);
+    expect(thread.at(-1)).toMatchObject({ channel: 'C0ALERTS', threadTs: '1000.000100' });
+    expect(thread.at(-1).text).toContain('approved by <@U0ALICE>');
+    // The report is threaded under the alert; eyes is swapped for a check mark when done.
+    expect(fakes.named('postReport')[0].input).toMatchObject({ channel: 'C0ALERTS', threadTs: '1000.000100' });
+    expect(fakes.named('removeReaction').map((c) => c.input.name)).toEqual(['eyes']);
+    expect(fakes.named('addReaction').map((c) => c.input.name)).toEqual(['eyes', 'white_check_mark']);
+    expect(fakes.named('recordIncident').map((c) => c.input.status)).toEqual(['investigating', 'awaiting_approval', 'remediating', 'resolved']);
+  });
+});
+
+test('a non-approver is refused with who can approve, and nothing runs until an approver decides', async () => {
+  const fakes = fakeActivities({ approvers: ['U0ALICE'] });
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    await awaitingDecision(workflowId);
+    await decide({ userId: 'U0MALLORY' });
+    await decide({ userId: 'U0MALLORY', decision: 'reject' });
+    const handle = temporal.client.workflow.getHandle(workflowId);
+    await waitUntil(async () => (await handle.query(getIncidentQuery)).refused.length === 2 && fakes.named('postEphemeral').length === 2);
+    expect(fakes.remediationCount()).toBe(0);
+    expect(fakes.named('postEphemeral').map((c) => c.input)).toEqual([
+      expect.objectContaining({ user: 'U0MALLORY', text: expect.stringContaining('<@U0ALICE>') }),
+      expect.objectContaining({ user: 'U0MALLORY' }),
+    ]);
+    expect(fakes.named('recordAudit').filter((c) => c.input.type === 'decision.refused')).toHaveLength(2);
+    await decide({ userId: 'U0ALICE' });
+    expect((await result(workflowId)).status).toBe('resolved');
+    expect(fakes.remediationCount()).toBe(1);
+  });
+});
+
+test('with no approvers configured every approval is refused with how to set them', async () => {
+  const fakes = fakeActivities({ approvers: [] });
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    await awaitingDecision(workflowId);
+    await decide({ userId: 'U0ALICE' });
+    await waitUntil(async () => fakes.named('postEphemeral').length === 1);
+    expect(fakes.named('postEphemeral')[0].input.text).toContain('Set APPROVERS');
+    expect(fakes.remediationCount()).toBe(0);
+    await temporal.client.workflow.getHandle(workflowId).terminate('test done');
+  });
+});
+
+test('approving twice, or approving and then rejecting, still acts exactly once', async () => {
+  const fakes = fakeActivities();
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    await awaitingDecision(workflowId);
+    // Sent back to back, before the workflow has handled the first: Slack retries and double clicks look like this.
+    await decide({});
+    await decide({});
+    await decide({ decision: 'reject' });
+    expect((await result(workflowId)).status).toBe('resolved');
+    expect(fakes.remediationCount()).toBe(1);
+  });
+});
+
+test('a rejection closes the incident without touching the cluster', async () => {
+  const fakes = fakeActivities();
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    await awaitingDecision(workflowId);
+    await decide({ decision: 'reject' });
+    const final = await result(workflowId);
+    expect(final.status).toBe('rejected');
+    expect(fakes.remediationCount()).toBe(0);
+    expect(fakes.named('updateReport').at(-1)!.input.view.closedReason).toContain('Rejected by <@U0ALICE>');
+  });
+});
+
+test('a ✅ reaction approves the first proposal', async () => {
+  const fakes = fakeActivities();
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    await awaitingDecision(workflowId);
+    await decide({ via: 'reaction', proposalId: '' });
+    expect((await result(workflowId)).decisions[0]).toMatchObject({ proposalId: 'p1', via: 'reaction' });
+    expect(fakes.remediationCount()).toBe(1);
+  });
+});
+
+test('a failed remediation is reported and marks the incident failed', async () => {
+  const fakes = fakeActivities({
+    remediation: async () => { throw ApplicationFailure.nonRetryable('Kubernetes refused: Lookout may not delete pods in namespace shop', 'Forbidden'); },
+  });
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    await awaitingDecision(workflowId);
+    await decide({});
+    const final = await result(workflowId);
+    expect(final.status).toBe('failed');
+    expect(fakes.named('postThreadMessage').at(-1)!.input.text).toContain('may not delete pods');
+  });
+});
+
+test('the alert resolving ends the wait and says so in the thread', async () => {
+  const fakes = fakeActivities();
+  const alert = crashLoopAlert();
+  await withIncident(fakes, async ({ workflowId }) => {
+    await awaitingDecision(workflowId);
+    const gateway = createIncidentGateway(temporal.client, { taskQueue: 'unused' });
+    expect(await gateway.resolve({ ...alert, status: 'resolved', endsAt: '2026-11-21T05:10:00.000Z' })).toBe(true);
+    const final = await result(workflowId);
+    expect(final.status).toBe('resolved');
+    expect(fakes.named('postThreadMessage').at(-1)!.input.text).toContain('resolved at 2026-11-21T05:10:00.000Z');
+    expect(fakes.remediationCount()).toBe(0);
+    expect(await gateway.resolve(alert)).toBe(false);
+  }, alert);
+});
+
+test('proposals expire when nobody decides within the decision timeout', async () => {
+  const fakes = fakeActivities();
+  await withIncident(fakes, async ({ workflowId }) => {
+    const final = await result(workflowId);
+    expect(final.status).toBe('rejected');
+    expect(fakes.named('postThreadMessage').at(-1)!.input.text).toContain('expired');
+  }, crashLoopAlert(), { decisionTimeout: '2s' });
+});
+
+test('a repeated delivery of the same alert starts nothing new, and search attributes follow the status', async () => {
+  const fakes = fakeActivities();
+  const alert = crashLoopAlert();
+  await withIncident(fakes, async ({ workflowId, decide }) => {
+    await awaitingDecision(workflowId);
+    const gateway = createIncidentGateway(temporal.client, { taskQueue: 'unused' });
+    expect(await gateway.open(alert, { channel: 'C0ALERTS' })).toEqual({ workflowId, outcome: 'duplicate' });
+    const described = await temporal.client.workflow.getHandle(workflowId).describe();
+    const attrs = Object.fromEntries(described.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
+    expect(attrs).toMatchObject({ AlertName: 'KubePodCrashLooping', AlertSource: 'alertmanager', Severity: 'critical', IncidentStatus: 'awaiting_approval', K8sNamespace: 'shop' });
+    await decide({});
+    await result(workflowId);
+    expect(await gateway.open(alert, { channel: 'C0ALERTS' })).toEqual({ workflowId, outcome: 'duplicate' });
+    const after = await temporal.client.workflow.getHandle(workflowId).describe();
+    const final = Object.fromEntries(after.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
+    expect(final).toMatchObject({ IncidentStatus: 'resolved', ApprovedBy: ['U0ALICE'] });
+    expect(fakes.named('postAlert')).toHaveLength(1);
+  }, alert);
+});
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

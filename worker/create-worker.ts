@@ -1,0 +1,28 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (tests build it once per file); otherwise workflows/ is bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Extra options, e.g. cache sizes for load tests. */
+  tuning?: Partial<WorkerOptions>;
+}
+
+/** The incident worker: workflows from workflows/, activities over the given clients. */
+export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle, tuning }: CreateWorkerOptions) {
+  return await Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    activities: createActivities(deps),
+    ...tuning,
+  });
+}

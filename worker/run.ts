@@ -1,0 +1,57 @@
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type postgres from 'postgres';
+import type { ActivityDeps } from '../activities/index.js';
+import { temporalUiLink, type Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
+import { buildKubernetes, buildSlackClient } from './clients.js';
+import { createWorker } from './create-worker.js';
+import { ensureSearchAttributes } from './search-attributes.js';
+
+/** The real clients, built once per process and shared by every activity. */
+export function buildActivityDeps(config: Config, sql: postgres.Sql, metrics?: Metrics): ActivityDeps {
+  if (!config.slack.botToken) {
+    throw new Error('Slack is not configured for the worker: set SLACK_BOT_TOKEN, or run `npm start` for the sandbox');
+  }
+  const slack = buildSlackClient(config);
+  return {
+    slackFor: async () => slack,
+    auditUrl: (workflowId) => temporalUiLink(config.temporal, workflowId),
+    banner: config.banner,
+    kubernetes: buildKubernetes(config),
+    sql,
+    approvers: config.approvers,
+    approveAnyone: config.approveAnyone,
+    metrics,
+  };
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves when the worker has stopped (after shutdown() or a fatal error). */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorker(config: Config, deps: ActivityDeps, log: Logger): Promise<RunningWorker> {
+  const address = config.temporal.address ?? '127.0.0.1:7233';
+  const connection = await NativeConnection.connect({ address });
+  const { Connection } = await import('@temporalio/client');
+  const admin = await Connection.connect({ address });
+  try {
+    await ensureSearchAttributes(admin, config.temporal.namespace);
+  } finally {
+    await admin.close();
+  }
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps });
+  const done = worker.run().finally(() => connection.close());
+  log.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
+  return {
+    worker,
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import {
+  ApplicationFailure, condition, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+import type { Diagnosis, Remediation } from '../core/diagnosis.js';
+import type { Decision, IncidentStatus, RemediationOutcome } from '../core/incident.js';
+import * as sa from './search-attributes.js';
+import {
+  alertResolvedSignal, decisionSignal, getIncidentQuery, type IncidentInput, type IncidentState,
+} from './types.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+// Timeout profiles, named by what they guard.
+const slackCall: ActivityOptions = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 },
+};
+const clusterRead: ActivityOptions = {
+  startToCloseTimeout: '20s',
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 3 },
+};
+const clusterWrite: ActivityOptions = {
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: ['Forbidden', 'Invalid'] },
+};
+const storeCall: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+};
+const analysis: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } };
+
+const slack = proxyActivities<Activities>(slackCall);
+const cluster = proxyActivities<Activities>(clusterRead);
+const clusterMutation = proxyActivities<Activities>(clusterWrite);
+const store = proxyActivities<Activities>(storeCall);
+const analyser = proxyActivities<Activities>(analysis);
+
+const DEFAULT_DECISION_TIMEOUT = '24h';
+
+/**
+ * One alert, one durable incident: post the alert, investigate, post the threaded report, wait for a person, act
+ * exactly once on an authorised approval, report the outcome. Every step is an activity, so the history in the
+ * Temporal UI is the audit trail.
+ */
+export async function incidentWorkflow(input: IncidentInput): Promise<IncidentState> {
+  const { alert } = input;
+  const { workflowId } = workflowInfo();
+  const state: IncidentState = { status: 'investigating', alert, decisions: [], refused: [], outcomes: [] };
+  const inbox: Decision[] = [];
+  let resolved: { at: string } | undefined;
+
+  setHandler(decisionSignal, (decision) => void inbox.push(decision));
+  setHandler(alertResolvedSignal, (r) => void (resolved ??= r));
+  setHandler(getIncidentQuery, () => state);
+
+  const setStatus = async (status: IncidentStatus, detail: Record<string, unknown> = {}) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: sa.IncidentStatus, value: status }]);
+    await store.recordIncident({
+      workflowId, teamId: input.teamId, alert, status, channel: state.channel, alertTs: state.alertTs,
+      reportTs: state.reportTs, approvedBy: state.decisions.filter((d) => d.decision === 'approve').map((d) => d.userId),
+    });
+    await store.recordAudit({ workflowId, teamId: input.teamId, type: `status.${status}`, detail });
+  };
+
+  await setStatus('investigating');
+
+  // 1. The alert message everything else threads under.
+  if (alert.slack) {
+    state.channel = alert.slack.channel;
+    state.alertTs = alert.slack.ts;
+  } else {
+    const posted = await slack.postAlert({ teamId: input.teamId, channel: input.channel, alert });
+    state.channel = posted.channel;
+    state.alertTs = posted.ts;
+  }
+  const where = { channel: state.channel, ts: state.alertTs };
+  await slack.addReaction({ teamId: input.teamId, ...where, name: 'eyes' });
+
+  // 2. Investigate and diagnose.
+  const facts = await cluster.collectKubernetesFacts({ target: alert.target });
+  const diagnosis: Diagnosis = await analyser.runbookDiagnose({ alert, facts });
+  state.diagnosis = diagnosis;
+
+  // 3. The threaded report.
+  const report = await slack.postReport({
+    teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, view: view(), receivedAt: input.receivedAt,
+  });
+  state.reportTs = report.ts;
+  const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
+  await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category });
+
+  // 4. Wait for people, or for the monitoring system to say it is over.
+  const timeout = input.decisionTimeout ?? DEFAULT_DECISION_TIMEOUT;
+  for (;;) {
+    const woke = await condition(() => inbox.length > 0 || resolved !== undefined, timeout);
+    if (resolved) return await closeAsResolved(resolved.at);
+    if (!woke) return await expire();
+
+    const received = inbox.shift()!;
+    // A reaction names no proposal: approving means the first (recommended) one, rejecting ends them all.
+    const decision = received.via === 'reaction' ? { ...received, proposalId: actionable[0]?.id ?? '' } : received;
+    const proposal = actionable.find((p) => p.id === decision.proposalId);
+    if (!proposal) {
+      await refuse(decision, `That proposal (${decision.proposalId}) is not open on this incident.`);
+      continue;
+    }
+    const approvers = await store.listApprovers({ teamId: input.teamId });
+    if (!approvers.anyone && !approvers.userIds.includes(decision.userId)) {
+      await refuse(decision, approvers.userIds.length
+        ? `Only approvers can decide on remediations: ${approvers.userIds.map((u) => `<@${u}>`).join(', ')}.`
+        : 'No approvers are configured. Set APPROVERS (Slack user or user-group IDs) or add approvers in Lookout\'s settings.');
+      continue;
+    }
+    state.decisions.push(decision);
+    await store.recordAudit({
+      workflowId, teamId: input.teamId, type: `decision.${decision.decision}`, actor: decision.userId,
+      detail: { proposalId: proposal.id, action: proposal.action, via: decision.via, at: decision.at },
+    });
+    if (decision.decision === 'reject') {
+      return await finish('rejected', `Rejected by <@${decision.userId}>; nothing was changed.`, 'x');
+    }
+    upsertSearchAttributes([{ key: sa.ApprovedBy, value: [decision.userId] }]);
+    return await remediate(proposal, decision);
+  }
+
+  async function remediate(proposal: Remediation, decision: Decision): Promise<IncidentState> {
+    await setStatus('remediating', { proposalId: proposal.id, approvedBy: decision.userId });
+    await slack.updateReport({ teamId: input.teamId, channel: state.channel!, ts: state.reportTs!, view: view('Approved: no further decisions are taken.') });
+    let outcome: RemediationOutcome;
+    try {
+      outcome = await clusterMutation.executeRemediation({ idempotencyKey: `${workflowId}/${proposal.id}`, proposal, approvedBy: decision.userId });
+    } catch (err) {
+      outcome = { proposalId: proposal.id, ok: false, summary: failureMessage(err) };
+    }
+    state.outcomes.push(outcome);
+    await slack.postThreadMessage({
+      channel: state.channel!, threadTs: state.alertTs!,
+      text: `${outcome.ok ? ':white_check_mark:' : ':x:'} \`${proposal.action}\` approved by <@${decision.userId}>: ${outcome.summary}`,
+    });
+    return outcome.ok
+      ? await finish('resolved', `Remediated: ${outcome.summary}`, 'white_check_mark')
+      : await finish('failed', `Remediation failed: ${outcome.summary}`, 'x');
+  }
+
+  async function refuse(decision: Decision, why: string) {
+    state.refused.push(decision);
+    log.info('decision refused', { userId: decision.userId, proposalId: decision.proposalId });
+    await store.recordAudit({
+      workflowId, teamId: input.teamId, type: 'decision.refused', actor: decision.userId,
+      detail: { proposalId: decision.proposalId, decision: decision.decision, via: decision.via, reason: why },
+    });
+    await slack.postEphemeral({ teamId: input.teamId, channel: state.channel!, user: decision.userId, threadTs: state.alertTs, text: why });
+  }
+
+  async function closeAsResolved(at: string): Promise<IncidentState> {
+    await slack.postThreadMessage({ teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, text: `:white_check_mark: The alert resolved at ${at}.` });
+    return await finish('resolved', 'The alert resolved; pending proposals were withdrawn.', 'white_check_mark');
+  }
+
+  async function expire(): Promise<IncidentState> {
+    await slack.postThreadMessage({ teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, text: ':hourglass: No decision was made in time; the proposals have expired and nothing was changed.' });
+    return await finish('rejected', 'Proposals expired without a decision.', 'hourglass');
+  }
+
+  async function finish(status: IncidentStatus, reason: string, reaction: string): Promise<IncidentState> {
+    if (state.reportTs) await slack.updateReport({ teamId: input.teamId, channel: state.channel!, ts: state.reportTs, view: view(reason) });
+    await slack.removeReaction({ teamId: input.teamId, ...where, name: 'eyes' });
+    await slack.addReaction({ teamId: input.teamId, ...where, name: reaction });
+    await setStatus(status, { reason });
+    return state;
+  }
+
+  function view(closedReason?: string) {
+    return {
+      workflowId, alert, diagnosis: state.diagnosis!, decisions: state.decisions, outcomes: state.outcomes, closedReason,
+    };
+  }
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ApplicationFailure || (err instanceof Error && err.cause instanceof ApplicationFailure)) {
+    const failure = err instanceof ApplicationFailure ? err : (err.cause as ApplicationFailure);
+    return failure.message;
+  }
+  return err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+}
