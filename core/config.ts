@@ -58,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertChannels,
     alertsChannel: opt(env.ALERTS_CHANNEL) ?? alertChannels[0],
     approvers: list(env.APPROVERS),
-    approveAnyone: env.LOOKOUT_APPROVE_ANYONE === 'true',
+    approveAnyone: false,
     alertWebhookToken: opt(env.ALERT_WEBHOOK_TOKEN),
     encryptionKey: opt(env.ENCRYPTION_KEY),
     prometheusUrl: opt(env.PROMETHEUS_URL),

@@ -55,7 +55,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       connection = undefined;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`Temporal dev server did not answer on ${address} within ${readyTimeoutMs} ms: ${String(err)}`);
+        throw new Error(`Temporal dev server did not answer on ${address} within ${readyTimeoutMs} ms: ${String(err)}`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 200));
     }

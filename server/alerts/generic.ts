@@ -11,7 +11,7 @@ const genericAlert = z.object({
   source: z.string().max(100).optional(),
   /** Optional sender-side identity; without it the content itself identifies the alert. */
   id: z.string().max(200).optional(),
-  status: z.enum(['firing', 'resolved']).optional(),
+  status: z.enum(['firing', 'resolved'], { error: "must be 'firing' or 'resolved'" }).optional(),
 });
 
 export type GenericAlertBody = z.input<typeof genericAlert>;

@@ -7,6 +7,6 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, wha
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '';
-  const where = field ? `${what}${field}`.replace(/^\./, '') : what;
+  const where = field ? field.replace(/^\./, '') : what;
   throw new InvalidInputError(`${where}: ${issue.message}`);
 }

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import type { createActivities } from '../../activities/index.js';
 import { createAnalysisActivities } from '../../activities/analysis.js';
@@ -104,6 +106,7 @@ test('an approver\'s approval runs the recommended remediation once and reports 
     expect(fakes.named('removeReaction').map((c) => c.input.name)).toEqual(['eyes']);
     expect(fakes.named('addReaction').map((c) => c.input.name)).toEqual(['eyes', 'white_check_mark']);
     expect(fakes.named('recordIncident').map((c) => c.input.status)).toEqual(['investigating', 'awaiting_approval', 'remediating', 'resolved']);
+    if (process.env.RECORD_HISTORIES) await saveHistory(workflowId, 'incident-approved');
   });
 });
 
@@ -124,6 +127,7 @@ test('a non-approver is refused with who can approve, and nothing runs until an 
     await decide({ userId: 'U0ALICE' });
     expect((await result(workflowId)).status).toBe('resolved');
     expect(fakes.remediationCount()).toBe(1);
+    if (process.env.RECORD_HISTORIES) await saveHistory(workflowId, 'incident-refused-then-approved');
   });
 });
 
@@ -230,6 +234,12 @@ test('a repeated delivery of the same alert starts nothing new, and search attri
     expect(fakes.named('postAlert')).toHaveLength(1);
   }, alert);
 });
+
+/** `RECORD_HISTORIES=1 npm test -- test/workflows/incident` refreshes the histories the replay test checks. */
+async function saveHistory(workflowId: string, name: string) {
+  const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  fs.writeFileSync(new URL(`../histories/${name}.json`, import.meta.url), historyToJSON(history));
+}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,17 @@
+# One image for both processes: `npm run worker` and `npm run server` (see docker-compose.yml, deploy/kubernetes/).
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY core ./core
+COPY workflows ./workflows
+COPY activities ./activities
+COPY worker ./worker
+COPY server ./server
+COPY db ./db
+COPY migrations ./migrations
+COPY tsconfig.json ./
+USER node
+EXPOSE 3000
+CMD ["npm", "run", "server"]
