@@ -20,6 +20,8 @@ export interface RecordIncidentInput {
   alertTs?: string;
   reportTs?: string;
   approvedBy: string[];
+  /** The audit event for this change, written in the same transaction as the row. */
+  event: { type: string; detail?: Record<string, unknown> };
 }
 
 export interface RecordAuditInput {
@@ -35,16 +37,21 @@ export function createStoreActivities({ sql, approvers, approveAnyone }: StoreDe
     /** Upserts the incident's row, the index the settings page and `/lookout status` read. */
     async recordIncident(i: RecordIncidentInput): Promise<void> {
       const closed = ['resolved', 'rejected', 'failed'].includes(i.status);
-      await sql`
-        insert into incidents (workflow_id, team_id, alert_name, source, severity, namespace, status, alert, channel,
-                               alert_ts, report_ts, approved_by, resolved_at)
-        values (${i.workflowId}, ${i.teamId ?? null}, ${i.alert.name}, ${i.alert.source}, ${i.alert.severity},
-                ${i.alert.target.namespace ?? null}, ${i.status}, ${sql.json(i.alert as never)}, ${i.channel ?? null},
-                ${i.alertTs ?? null}, ${i.reportTs ?? null}, ${i.approvedBy}, ${closed ? sql`now()` : null})
-        on conflict (workflow_id) do update set
-          status = excluded.status, channel = excluded.channel, alert_ts = excluded.alert_ts,
-          report_ts = excluded.report_ts, approved_by = excluded.approved_by, resolved_at = excluded.resolved_at,
-          updated_at = now()`;
+      await sql.begin(async (tx) => {
+        await tx`
+          insert into incidents (workflow_id, team_id, alert_name, source, severity, namespace, status, alert, channel,
+                                 alert_ts, report_ts, approved_by, resolved_at)
+          values (${i.workflowId}, ${i.teamId ?? null}, ${i.alert.name}, ${i.alert.source}, ${i.alert.severity},
+                  ${i.alert.target.namespace ?? null}, ${i.status}, ${sql.json(i.alert as never)}, ${i.channel ?? null},
+                  ${i.alertTs ?? null}, ${i.reportTs ?? null}, ${i.approvedBy}, ${closed ? sql`now()` : null})
+          on conflict (workflow_id) do update set
+            status = excluded.status, channel = excluded.channel, alert_ts = excluded.alert_ts,
+            report_ts = excluded.report_ts, approved_by = excluded.approved_by, resolved_at = excluded.resolved_at,
+            updated_at = now()`;
+        await tx`
+          insert into audit_events (workflow_id, team_id, type, detail)
+          values (${i.workflowId}, ${i.teamId ?? null}, ${i.event.type}, ${tx.json((i.event.detail ?? {}) as never)})`;
+      });
     },
 
     async recordAudit(a: RecordAuditInput): Promise<void> {

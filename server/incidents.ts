@@ -4,7 +4,7 @@ import type { Decision } from '../core/incident.js';
 import type { Metrics } from '../core/metrics.js';
 import { incidentWorkflow } from '../workflows/incident.js';
 import * as sa from '../workflows/search-attributes.js';
-import { alertResolvedSignal, decisionSignal } from '../workflows/types.js';
+import { alertResolvedSignal, decisionSignal, getIncidentQuery } from '../workflows/types.js';
 
 export interface IncidentGateway {
   /** Starts the alert's incident, or finds it already started: a repeated delivery never starts a second one. */
@@ -12,6 +12,8 @@ export interface IncidentGateway {
   /** Tells the alert's open incident that it resolved; false when no incident is open for it. */
   resolve(alert: Alert): Promise<boolean>;
   decide(workflowId: string, decision: Decision): Promise<boolean>;
+  /** Where the incident's report is, asked of the workflow itself; undefined when it is not open. */
+  reportOf(workflowId: string): Promise<{ channel?: string; ts?: string } | undefined>;
 }
 
 export function createIncidentGateway(client: Client, opts: { taskQueue: string; metrics?: Metrics }): IncidentGateway {
@@ -51,6 +53,16 @@ export function createIncidentGateway(client: Client, opts: { taskQueue: string;
 
     async decide(workflowId, decision) {
       return await signalIfOpen(() => client.workflow.getHandle(workflowId).signal(decisionSignal, decision));
+    },
+
+    async reportOf(workflowId) {
+      try {
+        const state = await client.workflow.getHandle(workflowId).query(getIncidentQuery);
+        return { channel: state.channel, ts: state.reportTs };
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
     },
   };
 }

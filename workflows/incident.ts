@@ -61,8 +61,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     await store.recordIncident({
       workflowId, teamId: input.teamId, alert, status, channel: state.channel, alertTs: state.alertTs,
       reportTs: state.reportTs, approvedBy: state.decisions.filter((d) => d.decision === 'approve').map((d) => d.userId),
+      event: { type: `status.${status}`, detail },
     });
-    await store.recordAudit({ workflowId, teamId: input.teamId, type: `status.${status}`, detail });
   };
 
   await setStatus('investigating');

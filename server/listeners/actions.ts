@@ -14,9 +14,8 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const value = parseButtonValue(action.value);
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
-      const incident = value && channel && ts ? await deps.store.findIncidentByReport(channel, ts) : undefined;
       // A value that does not match the report it came from is forged or stale: it addresses nothing.
-      if (!value || !incident || incident.workflowId !== value.workflowId) {
+      if (!value || !channel || !ts || !(await isReportOf(deps, value.workflowId, channel, ts))) {
         await tell('That button does not belong to an open Lookout incident; nothing was changed.');
         return;
       }
@@ -36,6 +35,17 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       await tell('Lookout could not record your decision (its workflow service did not answer). Please try again.');
     }
   });
+}
+
+/**
+ * Whether the message is the incident's report. The incident index answers first; the workflow itself answers for a
+ * report posted a moment ago whose index row is not written yet.
+ */
+async function isReportOf(deps: ListenerDeps, workflowId: string, channel: string, ts: string): Promise<boolean> {
+  const indexed = await deps.store.findIncidentByReport(channel, ts);
+  if (indexed) return indexed.workflowId === workflowId;
+  const live = await deps.incidents.reportOf(workflowId);
+  return live?.channel === channel && live.ts === ts;
 }
 
 export function parseButtonValue(raw: string | undefined): ButtonValue | undefined {

@@ -59,6 +59,16 @@ const post = (p: string, body: unknown, headers: Record<string, string> = {}) =>
 
 const podDeletes = () => k8s.mutations.filter((m) => m.verb === 'delete' && m.kind === 'Pod' && !m.dryRun);
 
+async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function findButton(message: EmulatedMessage, prefix: string): string | undefined {
   for (const block of (message.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[]) {
     const hit = block.type === 'actions' ? block.elements?.find((e) => e.action_id?.startsWith(prefix)) : undefined;
@@ -101,7 +111,10 @@ test('alert -> threaded report -> non-approver refused -> approver approves -> e
   expect(findButton(updated, 'approve')).toBeUndefined();
   expect(JSON.stringify(updated.blocks)).toContain('Approved by <@U0ALICE>');
 
-  const [incident] = await db.sql`select status, report_ts, approved_by from incidents where report_ts = ${report.ts}`;
+  const incident = await eventually(async () => {
+    const [row] = await db.sql`select status, approved_by from incidents where report_ts = ${report.ts}`;
+    return row?.status === 'resolved' ? row : undefined;
+  });
   expect(incident).toMatchObject({ status: 'resolved', approved_by: ['U0ALICE'] });
   const audit = await db.sql`select type, actor from audit_events where workflow_id = (select workflow_id from incidents where report_ts = ${report.ts}) order by id`;
   expect(audit.map((a) => a.type)).toEqual(expect.arrayContaining(['decision.refused', 'decision.approve', 'remediation.applied', 'status.resolved']));
@@ -115,9 +128,11 @@ test('a repeated Alertmanager delivery starts nothing new; the resolved notifica
   expect(again.status).toBe(202);
   expect(await again.json()).toMatchObject({ results: [{ outcome: 'duplicate', workflowId: first.results[0].workflowId }] });
 
-  const alertTs = await slack.waitFor(() => slack.messages('C0ALERTS').find((m) => !m.threadTs && m.text.includes(startsAt.toISOString().slice(0, 19)))?.ts
-    ?? slack.messages('C0ALERTS').filter((m) => !m.threadTs).at(-1)?.ts);
-  await slack.waitFor(() => slack.thread('C0ALERTS', alertTs).find((m) => findButton(m, 'approve')), 30_000);
+  // The report names its incident; its thread is the alert message's.
+  const workflowId: string = first.results[0].workflowId;
+  const report = await slack.waitFor(() => slack.messages('C0ALERTS').find((m) => m.threadTs && JSON.stringify(m.blocks ?? []).includes(workflowId) && findButton(m, 'approve')), 30_000);
+  const alertTs = report.threadTs!;
+  expect(slack.messages('C0ALERTS').filter((m) => m.ts === alertTs)).toHaveLength(1);
   const resolved = await post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt, status: 'resolved' }));
   expect(await resolved.json()).toMatchObject({ results: [{ outcome: 'resolved' }] });
   await slack.waitFor(() => slack.thread('C0ALERTS', alertTs).find((m) => m.text.includes('resolved')), 30_000);
