@@ -35,6 +35,13 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox's local servers belong to `npm start` and the tests: app code must not know they exist.
+    files: ['core/**/*.ts', 'server/**/*.ts', 'activities/**/*.ts', 'worker/**/*.ts', 'db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandbox/*', '**/sandbox'], message: 'Only scripts/ and test/ may use the sandbox.' }] }],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -13,7 +13,8 @@ import { buildActivityDeps, startWorker } from '../worker/run.js';
 import { isListening } from './lib/ports.js';
 import { startTemporalDevServer } from './lib/temporal-dev-server.js';
 
-const log = createLogger('lookout');
+// The terminal shows the banner and problems; LOG_LEVEL=info shows every step as JSON.
+const log = createLogger('lookout', process.env.LOG_LEVEL ?? 'warn');
 const cleanups: (() => Promise<void>)[] = [];
 const began = Date.now();
 

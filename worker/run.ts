@@ -7,6 +7,7 @@ import type { Metrics } from '../core/metrics.js';
 import { buildKubernetes, buildSlackClient } from './clients.js';
 import { createWorker } from './create-worker.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { installTemporalLogging } from './temporal-logging.js';
 
 /** The real clients, built once per process and shared by every activity. */
 export function buildActivityDeps(config: Config, sql: postgres.Sql, metrics?: Metrics): ActivityDeps {
@@ -34,6 +35,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: Config, deps: ActivityDeps, log: Logger): Promise<RunningWorker> {
+  installTemporalLogging(log);
   const address = config.temporal.address ?? '127.0.0.1:7233';
   const connection = await NativeConnection.connect({ address });
   const { Connection } = await import('@temporalio/client');

@@ -40,13 +40,16 @@ export class Controllers {
     const owned = this.store.list('ReplicaSet', ns).filter((rs) => ownedBy(rs, 'Deployment', d));
     let current = owned.find((rs) => sameTemplate(rs.spec?.template, d.spec?.template));
     if (!current && !templateChanged) current = this.adoptUnstoredReplicaSet(d);
-    const maxRevision = Math.max(0, ...owned.map(revisionOf));
+    const maxRevision = Math.max(Number(d.metadata.annotations?.[REVISION] ?? 0), ...owned.map(revisionOf));
     if (!current) current = this.newReplicaSet(d, maxRevision + 1);
-    else if (revisionOf(current) < maxRevision) (current.metadata.annotations ??= {})[REVISION] = String(maxRevision + 1);
+    else if (revisionOf(current) < maxRevision) {
+      (current.metadata.annotations ??= {})[REVISION] = String(maxRevision + 1); // a rollback re-uses an old ReplicaSet
+    }
     (d.metadata.annotations ??= {})[REVISION] = String(revisionOf(current) || 1);
 
     for (const pod of this.selectedPods(d)) {
-      if (controllerOf(pod)?.name !== current.metadata.name) this.deletePod(pod);
+      const owner = controllerOf(pod);
+      if (owner && owner.name !== current.metadata.name) this.deletePod(pod); // orphans are not the rollout's to remove
     }
     for (const old of owned) {
       if (old === current || (old.spec?.replicas ?? 0) === 0) continue;
@@ -82,6 +85,8 @@ export class Controllers {
       return { type, status, lastUpdateTime: now, lastTransitionTime: since, reason, message };
     };
     const available = ready >= desired;
+    const progressed = `ReplicaSet "${current?.metadata.name}" has successfully progressed.`;
+    const unavailable = 'Deployment does not have minimum availability.';
     d.status = omitZeros({
       observedGeneration: d.metadata.generation ?? 1,
       replicas: pods.length,
@@ -93,8 +98,8 @@ export class Controllers {
     d.status.conditions = [
       available
         ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.')
-        : condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.'),
-      condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${current?.metadata.name}" has successfully progressed.`),
+        : condition('Available', 'False', 'MinimumReplicasUnavailable', unavailable),
+      condition('Progressing', 'True', 'NewReplicaSetAvailable', progressed),
     ];
     this.store.put('Deployment', d);
   }
@@ -115,7 +120,8 @@ export class Controllers {
     const node = { nodeName: replacing?.spec?.nodeName, hostIP: replacing?.status?.hostIP };
     const pod = this.store.put('Pod', healthyPod({ namespace: ns, owner, template, ...node }));
     const message = `Created pod: ${pod.metadata.name}`;
-    recordEvent(this.store, { kind: 'ReplicaSet', object: rs, reason: 'SuccessfulCreate', message, component: 'replicaset-controller' });
+    const component = 'replicaset-controller';
+    recordEvent(this.store, { kind: 'ReplicaSet', object: rs, reason: 'SuccessfulCreate', message, component });
     recordPodStarted(this.store, pod);
   }
 
@@ -184,7 +190,8 @@ export class Controllers {
   private scaleEvent(d: KubeObject, rs: KubeObject, to: number): void {
     const from = rs.spec?.replicas ?? 0;
     const message = `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`;
-    recordEvent(this.store, { kind: 'Deployment', object: d, reason: 'ScalingReplicaSet', message, component: 'deployment-controller' });
+    const component = 'deployment-controller';
+    recordEvent(this.store, { kind: 'Deployment', object: d, reason: 'ScalingReplicaSet', message, component });
   }
 
   private ownedPods(rs: KubeObject): KubeObject[] {
@@ -224,11 +231,13 @@ function sameTemplate(rsTemplate: KubeObject | undefined, template: KubeObject |
 
 // By name only: hand-written scenario files rarely keep owner uids consistent.
 function ownedBy(obj: KubeObject, kind: string, owner: KubeObject): boolean {
-  return (obj.metadata.ownerReferences ?? []).some((r: KubeObject) => r.kind === kind && r.name === owner.metadata.name);
+  const refs: KubeObject[] = obj.metadata.ownerReferences ?? [];
+  return refs.some((r) => r.kind === kind && r.name === owner.metadata.name);
 }
 
 function ownerRef(kind: string, owner: KubeObject): KubeObject {
-  return { apiVersion: 'apps/v1', kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
+  const { name, uid } = owner.metadata;
+  return { apiVersion: 'apps/v1', kind, name, uid, controller: true, blockOwnerDeletion: true };
 }
 
 function revisionOf(rs: KubeObject): number {

@@ -10,15 +10,21 @@ export function crashRunLog(startedAt: number): string {
   const ts = (ms: number) => (startedAt + ms) / 1000;
   const line = (ms: number, level: string, caller: string, msg: string, extra: Record<string, unknown> = {}) =>
     JSON.stringify({ level, ts: ts(ms), caller, msg, ...extra });
-  const attempts = [1, 2, 3].map((n) =>
-    line(180 + n * 500, 'warn', 'cache/redis.go:64', 'redis not reachable, retrying', { attempt: n, addr: REDIS, error: REFUSED }),
+  const attempts = [1, 2, 3].map((attempt) =>
+    line(180 + attempt * 500, 'warn', 'cache/redis.go:64', 'redis not reachable, retrying', {
+      attempt,
+      addr: REDIS,
+      error: REFUSED,
+    }),
   );
   return [
-    line(0, 'info', 'cart/main.go:41', 'starting cart service', { version: '1.8.2', commit: '9f2c1ab', go: 'go1.22.9' }),
-    line(4, 'info', 'config/config.go:88', 'configuration loaded', { httpAddr: ':8080', redisAddr: REDIS, cacheRequired: true }),
+    line(0, 'info', 'cart/main.go:41', 'starting cart service', { version: '1.8.2', commit: '9f2c1ab' }),
+    line(4, 'info', 'config/config.go:88', 'configuration loaded', { httpAddr: ':8080', redisAddr: REDIS }),
     line(12, 'info', 'cache/redis.go:51', 'connecting to redis', { addr: REDIS, poolSize: 20 }),
     ...attempts,
-    line(1_700, 'error', 'cart/main.go:96', 'cache unavailable at start-up, refusing to serve without it', { error: REFUSED }),
+    line(1_700, 'error', 'cart/main.go:96', 'cache unavailable at start-up, refusing to serve without it', {
+      error: REFUSED,
+    }),
     `panic: ${REFUSED}`,
     '',
     'goroutine 1 [running]:',

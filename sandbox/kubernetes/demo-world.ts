@@ -4,6 +4,7 @@
  * Every field is shaped as the API reports it; timestamps are relative to `now`.
  */
 import { crashRunLog } from './demo-logs.js';
+import { cartReplicaSet, cartTemplate, controllerRef, notReady, ready } from './demo-objects.js';
 import { isoTime } from './names.js';
 import type { KubeObject, KubernetesWorld } from './types.js';
 
@@ -29,10 +30,12 @@ const DAY = 24 * HOUR;
 
 export function demoWorld(now: number = Date.now()): KubernetesWorld {
   const t = (agoMs: number) => isoTime(now - agoMs);
-  const crashStarted = now - 52 * MIN;
   const lastStart = now - 5 * MIN - 41_000;
   const lastFinish = lastStart + 1_800;
   const podRef = `${DEMO_POD}_${DEMO_NAMESPACE}(${DEMO_POD_UID})`;
+  // The kubelet's wording for a container waiting out its back-off, as the API reports it.
+  const backOffMessage = `back-off 5m0s restarting failed container=cart pod=${podRef}`;
+  const rsCommon = { namespace: DEMO_NAMESPACE, owner: controllerRef('Deployment', DEMO_DEPLOYMENT, DEPLOYMENT_UID) };
 
   const deployment: KubeObject = {
     apiVersion: 'apps/v1',
@@ -49,7 +52,7 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: 'cart' } },
-      template: template('1.8.2'),
+      template: cartTemplate('1.8.2'),
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
@@ -90,12 +93,10 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
       uid: DEMO_POD_UID,
       creationTimestamp: t(2 * DAY),
       labels: { app: 'cart', 'app.kubernetes.io/part-of': 'shop', 'pod-template-hash': '7d9f8b6c5' },
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: DEMO_REPLICASET, uid: RS_UID, controller: true, blockOwnerDeletion: true },
-      ],
+      ownerReferences: [controllerRef('ReplicaSet', DEMO_REPLICASET, RS_UID)],
     },
     spec: {
-      ...template('1.8.2').spec,
+      ...cartTemplate('1.8.2').spec,
       nodeName: NODE,
       serviceAccountName: 'default',
       serviceAccount: 'default',
@@ -110,11 +111,11 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
     status: {
       phase: 'Running',
       conditions: [
-        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: t(2 * DAY - 4_000) },
-        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: t(2 * DAY) },
+        ready('PodReadyToStartContainers', t(2 * DAY - 4_000)),
+        ready('Initialized', t(2 * DAY)),
         notReady('Ready', t(52 * MIN)),
         notReady('ContainersReady', t(52 * MIN)),
-        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t(2 * DAY) },
+        ready('PodScheduled', t(2 * DAY)),
       ],
       hostIP: HOST_IP,
       hostIPs: [{ ip: HOST_IP }],
@@ -125,10 +126,16 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
         {
           name: 'cart',
           state: {
-            waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=cart pod=${podRef}` },
+            waiting: { reason: 'CrashLoopBackOff', message: backOffMessage },
           },
           lastState: {
-            terminated: { exitCode: 1, reason: 'Error', startedAt: isoTime(lastStart), finishedAt: isoTime(lastFinish), containerID: CONTAINER_ID },
+            terminated: {
+              exitCode: 1,
+              reason: 'Error',
+              startedAt: isoTime(lastStart),
+              finishedAt: isoTime(lastFinish),
+              containerID: CONTAINER_ID,
+            },
           },
           ready: false,
           restartCount: 14,
@@ -142,8 +149,14 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
     },
   };
 
-  const kubelet = { source: { component: 'kubelet', host: NODE }, reportingComponent: 'kubelet', reportingInstance: NODE };
-  const podEvent = (reason: string, type: string, message: string, count: number, firstAgo: number, lastAgo: number, suffix: string) => ({
+  const kubelet = {
+    source: { component: 'kubelet', host: NODE },
+    reportingComponent: 'kubelet',
+    reportingInstance: NODE,
+  };
+  // [reason, type, message, count, first seen ago, last seen ago, name suffix]
+  type Row = [string, string, string, number, number, number, string];
+  const podEvent = ([reason, type, message, count, firstAgo, lastAgo, suffix]: Row) => ({
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${DEMO_POD}.${suffix}`, namespace: DEMO_NAMESPACE, creationTimestamp: t(firstAgo) },
@@ -166,18 +179,41 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
     eventTime: null,
   });
   const lastRunAgo = now - lastStart;
-  const events = [
-    podEvent('Pulled', 'Normal', 'Container image "ghcr.io/acme/cart:1.8.2" already present on machine', 14, 52 * MIN, lastRunAgo, '17f3c2a9b84d0e61'),
-    podEvent('Created', 'Normal', 'Created container: cart', 14, 52 * MIN, lastRunAgo, '17f3c2a9b9a1c4f2'),
-    podEvent('Started', 'Normal', 'Started container cart', 14, 52 * MIN, lastRunAgo - 100, '17f3c2a9c2e5b7d3'),
-    podEvent('BackOff', 'Warning', `Back-off restarting failed container cart in pod ${podRef}`, 231, 51 * MIN, 20_000, '17f3c2aa0f6d8e94'),
+  const pulled = 'Container image "ghcr.io/acme/cart:1.8.2" already present on machine';
+  const backOff = `Back-off restarting failed container cart in pod ${podRef}`;
+  const rows: Row[] = [
+    ['Pulled', 'Normal', pulled, 14, 52 * MIN, lastRunAgo, '17f3c2a9b84d0e61'],
+    ['Created', 'Normal', 'Created container: cart', 14, 52 * MIN, lastRunAgo, '17f3c2a9b9a1c4f2'],
+    ['Started', 'Normal', 'Started container cart', 14, 52 * MIN, lastRunAgo - 100, '17f3c2a9c2e5b7d3'],
+    ['BackOff', 'Warning', backOff, 231, 51 * MIN, 20_000, '17f3c2aa0f6d8e94'],
   ];
+  const events = rows.map(podEvent);
 
   return {
     deployments: [deployment],
     replicaSets: [
-      replicaSet(DEMO_REPLICASET, RS_UID, '7d9f8b6c5', '1.8.2', '3', 1, t(2 * DAY), { replicas: 1, fullyLabeledReplicas: 1, observedGeneration: 1 }),
-      replicaSet(PREVIOUS_RS, PREVIOUS_RS_UID, '6b8d5f7c9', '1.8.1', '2', 0, t(9 * DAY), { replicas: 0, observedGeneration: 2 }),
+      cartReplicaSet({
+        ...rsCommon,
+        name: DEMO_REPLICASET,
+        uid: RS_UID,
+        hash: '7d9f8b6c5',
+        version: '1.8.2',
+        revision: '3',
+        replicas: 1,
+        created: t(2 * DAY),
+        status: { replicas: 1, fullyLabeledReplicas: 1, observedGeneration: 1 },
+      }),
+      cartReplicaSet({
+        ...rsCommon,
+        name: PREVIOUS_RS,
+        uid: PREVIOUS_RS_UID,
+        hash: '6b8d5f7c9',
+        version: '1.8.1',
+        revision: '2',
+        replicas: 0,
+        created: t(9 * DAY),
+        status: { replicas: 0, observedGeneration: 2 },
+      }),
     ],
     pods: [pod],
     events,
@@ -186,79 +222,5 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
       [`${DEMO_NAMESPACE}/${DEMO_POD}/cart#previous`]: crashRunLog(lastStart - 5 * MIN - 10_000),
     },
     metrics: { [`${DEMO_NAMESPACE}/${DEMO_POD}`]: { cpu: '1m', memory: '9Mi' } },
-  };
-}
-
-/** The pod template as the apiserver stores it, defaults included, so ReplicaSets and pods match it exactly. */
-function template(version: string): KubeObject {
-  return {
-    metadata: { labels: { app: 'cart', 'app.kubernetes.io/part-of': 'shop' } },
-    spec: {
-      containers: [
-        {
-          name: 'cart',
-          image: `ghcr.io/acme/cart:${version}`,
-          ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-          env: [
-            { name: 'REDIS_ADDR', value: 'cart-redis.shop.svc.cluster.local:6379' },
-            { name: 'CACHE_REQUIRED', value: 'true' },
-          ],
-          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-          readinessProbe: {
-            httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
-            timeoutSeconds: 1,
-            periodSeconds: 10,
-            successThreshold: 1,
-            failureThreshold: 3,
-          },
-          terminationMessagePath: '/dev/termination-log',
-          terminationMessagePolicy: 'File',
-          imagePullPolicy: 'IfNotPresent',
-        },
-      ],
-      restartPolicy: 'Always',
-      terminationGracePeriodSeconds: 30,
-      dnsPolicy: 'ClusterFirst',
-      securityContext: {},
-      schedulerName: 'default-scheduler',
-    },
-  };
-}
-
-function replicaSet(name: string, uid: string, hash: string, version: string, revision: string, replicas: number, created: string, status: KubeObject): KubeObject {
-  const tpl = template(version);
-  tpl.metadata.labels['pod-template-hash'] = hash;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name,
-      namespace: DEMO_NAMESPACE,
-      uid,
-      generation: replicas === 0 ? 2 : 1,
-      creationTimestamp: created,
-      labels: { ...tpl.metadata.labels },
-      annotations: {
-        'deployment.kubernetes.io/desired-replicas': '1',
-        'deployment.kubernetes.io/max-replicas': '2',
-        'deployment.kubernetes.io/revision': revision,
-      },
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: DEMO_DEPLOYMENT, uid: DEPLOYMENT_UID, controller: true, blockOwnerDeletion: true },
-      ],
-    },
-    spec: { replicas, selector: { matchLabels: { app: 'cart', 'pod-template-hash': hash } }, template: tpl },
-    status,
-  };
-}
-
-function notReady(type: string, since: string): KubeObject {
-  return {
-    type,
-    status: 'False',
-    lastProbeTime: null,
-    lastTransitionTime: since,
-    reason: 'ContainersNotReady',
-    message: 'containers with unready status: [cart]',
   };
 }

@@ -23,6 +23,8 @@ const MERGE_KEYS: Record<string, string> = {
   resourceClaims: 'name',
 };
 
+const REJECTED = 'the server rejected our request due to an error in our request';
+
 // Lists of scalars with patchStrategy=merge: a patch adds to them instead of replacing them.
 const UNION_LISTS = new Set(['finalizers']);
 
@@ -35,9 +37,13 @@ export function applyPatch(contentType: string | undefined, target: KubeObject, 
   }
   if (type !== MERGE_PATCH && type !== STRATEGIC_MERGE_PATCH) {
     const accepted = [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH].join(', ');
-    throw new ApiError(415, `the body of the request was in an unknown format - accepted media types include: ${accepted}`);
+    const message = `the body of the request was in an unknown format - accepted media types include: ${accepted}`;
+    throw new ApiError(415, message);
   }
-  if (!isObject(patch)) throw badRequest(`error decoding patch: json: cannot unmarshal ${typeName(patch)} into Go value of type map[string]interface {}`);
+  if (!isObject(patch)) {
+    const go = 'Go value of type map[string]interface {}';
+    throw badRequest(`error decoding patch: json: cannot unmarshal ${typeName(patch)} into ${go}`);
+  }
   const merged = type === MERGE_PATCH ? mergePatch(target, patch) : strategicMerge(target, patch);
   return structuredClone(merged) as KubeObject;
 }
@@ -67,7 +73,9 @@ export function strategicMerge(target: unknown, patch: unknown): unknown {
   }
   for (const [k, v] of Object.entries(patch)) {
     const field = k.startsWith('$deleteFromPrimitiveList/') ? k.slice('$deleteFromPrimitiveList/'.length) : undefined;
-    if (field && Array.isArray(out[field]) && Array.isArray(v)) out[field] = out[field].filter((x: unknown) => !v.includes(x));
+    if (field && Array.isArray(out[field]) && Array.isArray(v)) {
+      out[field] = out[field].filter((x: unknown) => !v.includes(x));
+    }
   }
   return out;
 }
@@ -81,7 +89,7 @@ function mergeList(original: unknown, patch: unknown[], field: string): unknown[
   }
   const out = Array.isArray(original) ? [...original] : [];
   for (const item of patch) {
-    if (!isObject(item)) throw badRequest(`unable to find api field in struct for the list "${field}": not a list of maps`);
+    if (!isObject(item)) throw badRequest(`merging the list "${field}": it is not a list of maps`);
     const at = out.findIndex((o) => isObject(o) && o[key] === item[key]);
     if (item.$patch === 'delete') {
       if (at >= 0) out.splice(at, 1);
@@ -96,7 +104,7 @@ export function jsonPatch(doc: unknown, ops: unknown[]): unknown {
   let root = doc;
   for (const raw of ops) {
     if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
-      throw badRequest('the server rejected our request due to an error in our request: invalid JSON patch operation');
+      throw badRequest(`${REJECTED}: invalid JSON patch operation`);
     }
     const { op, path } = raw;
     if (op === 'add' || op === 'replace') root = put(root, path, structuredClone(raw.value), op);
@@ -107,7 +115,7 @@ export function jsonPatch(doc: unknown, ops: unknown[]): unknown {
       root = put(root, path, value, 'add');
     } else if (op === 'test') {
       if (JSON.stringify(read(root, path, op)) !== JSON.stringify(raw.value)) {
-        throw new ApiError(422, `the server rejected our request due to an error in our request: testing value ${path} failed: test failed`);
+        throw new ApiError(422, `${REJECTED}: testing value ${path} failed: test failed`);
       }
     } else throw badRequest(`Unexpected kind: ${op}`);
   }
@@ -116,7 +124,7 @@ export function jsonPatch(doc: unknown, ops: unknown[]): unknown {
 
 function tokens(path: string): string[] {
   if (path === '') return [];
-  if (!path.startsWith('/')) throw badRequest(`the server rejected our request due to an error in our request: invalid path "${path}"`);
+  if (!path.startsWith('/')) throw badRequest(`${REJECTED}: invalid path "${path}"`);
   return path
     .slice(1)
     .split('/')
@@ -124,7 +132,8 @@ function tokens(path: string): string[] {
 }
 
 function missing(op: string, path: string): ApiError {
-  return new ApiError(422, `the server rejected our request due to an error in our request: ${op} operation does not apply: doc is missing path: "${path}": missing value`);
+  const why = `${op} operation does not apply: doc is missing path: "${path}": missing value`;
+  return new ApiError(422, `${REJECTED}: ${why}`);
 }
 
 function parentOf(root: unknown, path: string, op: string): { parent: KubeObject | unknown[]; last: string } {
@@ -151,7 +160,8 @@ function put(root: unknown, path: string, value: unknown, op: 'add' | 'replace')
   const { parent, last } = parentOf(root, path, op);
   if (Array.isArray(parent)) {
     const i = last === '-' ? parent.length : Number(last);
-    if (!Number.isInteger(i) || i < 0 || i > parent.length || (op === 'replace' && i >= parent.length)) throw missing(op, path);
+    const end = op === 'replace' ? parent.length - 1 : parent.length;
+    if (!Number.isInteger(i) || i < 0 || i > end) throw missing(op, path);
     parent.splice(i, op === 'replace' ? 1 : 0, value);
   } else {
     if (op === 'replace' && !Object.hasOwn(parent, last)) throw missing(op, path);

@@ -3,6 +3,8 @@ import { createHash, randomInt } from 'node:crypto';
 import { isoTime, newUid, randomSuffix } from './names.js';
 import type { KubeObject } from './types.js';
 
+const CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+
 export interface Owner {
   name: string;
   uid: string;
@@ -17,7 +19,8 @@ export interface HealthyPodInput {
   now?: number;
 }
 
-export function healthyPod({ namespace, owner, template, nodeName, hostIP, now = Date.now() }: HealthyPodInput): KubeObject {
+export function healthyPod(input: HealthyPodInput): KubeObject {
+  const { namespace, owner, template, nodeName, hostIP, now = Date.now() } = input;
   const name = `${owner.name}-${randomSuffix()}`;
   const at = isoTime(now);
   const spec: KubeObject = structuredClone(template.spec ?? {});
@@ -32,7 +35,7 @@ export function healthyPod({ namespace, owner, template, nodeName, hostIP, now =
     creationTimestamp: at,
     labels: { ...(template.metadata?.labels ?? {}) },
     ownerReferences: [
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true },
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', ...owner, controller: true, blockOwnerDeletion: true },
     ],
   };
   if (template.metadata?.annotations) metadata.annotations = { ...template.metadata.annotations };
@@ -41,12 +44,7 @@ export function healthyPod({ namespace, owner, template, nodeName, hostIP, now =
     spec,
     status: {
       phase: 'Running',
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
-        type,
-        status: 'True',
-        lastProbeTime: null,
-        lastTransitionTime: at,
-      })),
+      conditions: CONDITIONS.map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: at })),
       hostIP: node,
       hostIPs: [{ ip: node }],
       podIP,
@@ -67,7 +65,8 @@ export function templateOf(pod: KubeObject): KubeObject {
 
 /** The ReplicaSet that controls a pod, from its ownerReferences. */
 export function controllerOf(pod: KubeObject): Owner | undefined {
-  const ref = (pod.metadata?.ownerReferences ?? []).find((r: KubeObject) => r.kind === 'ReplicaSet' && r.controller !== false);
+  const refs: KubeObject[] = pod.metadata?.ownerReferences ?? [];
+  const ref = refs.find((r) => r.kind === 'ReplicaSet' && r.controller !== false);
   return ref ? { name: ref.name, uid: ref.uid } : undefined;
 }
 
@@ -94,7 +93,8 @@ function runningStatus(container: KubeObject, at: string): KubeObject {
 /** Guaranteed when every container's requests equal its cpu+memory limits, BestEffort with none at all. */
 function qosClass(containers: KubeObject[]): string {
   const res = containers.map((c) => c.resources ?? {});
-  if (res.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
+  const none = (m: object | undefined) => !Object.keys(m ?? {}).length;
+  if (res.every((r) => none(r.requests) && none(r.limits))) return 'BestEffort';
   const guaranteed = res.every((r) =>
     ['cpu', 'memory'].every((k) => r.limits?.[k] !== undefined && (r.requests?.[k] ?? r.limits[k]) === r.limits[k]),
   );

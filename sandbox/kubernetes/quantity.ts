@@ -1,6 +1,7 @@
 /** Kubernetes resource quantities ('250m', '512Mi', '1e3') as plain numbers of cores or bytes. */
 
-export const QUANTITY_RULE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+export const QUANTITY_RULE =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 const SUFFIX: Record<string, number> = {
   n: 1e-9,

@@ -20,7 +20,8 @@ export function getReply(ctx: Ctx, kind: Kind, r: Resource): Reply {
 
 /** A List honouring labelSelector and fieldSelector, in one namespace or (without :namespace) all of them. */
 export function listReply(ctx: Ctx, kind: Kind): Reply {
-  return { json: asList(kind, selected(ctx, kind, ctx.store.list(kind, ctx.params.namespace)), ctx.store.resourceVersion) };
+  const items = selected(ctx, kind, ctx.store.list(kind, ctx.params.namespace));
+  return { json: asList(kind, items, ctx.store.resourceVersion) };
 }
 
 export function selected(ctx: Ctx, kind: Kind, items: KubeObject[]): KubeObject[] {
@@ -34,7 +35,8 @@ export function objectBody(ctx: Ctx, expected: string): KubeObject | undefined {
   const b = ctx.body;
   if (b === undefined) return undefined;
   if (typeof b !== 'object' || b === null || Array.isArray(b)) {
-    throw badRequest(`json: cannot unmarshal ${Array.isArray(b) ? 'array' : typeof b} into Go value of type ${expected}`);
+    const type = Array.isArray(b) ? 'array' : typeof b;
+    throw badRequest(`json: cannot unmarshal ${type} into Go value of type ${expected}`);
   }
   return b as KubeObject;
 }

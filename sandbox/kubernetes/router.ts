@@ -35,6 +35,19 @@ export interface Route {
   handle(ctx: Ctx): Reply;
 }
 
+/** Shorthand for a route; `rbac` reads like an RBAC rule: 'get pods/log', 'patch deployments/scale'. */
+export function route(
+  method: Route['method'],
+  path: string,
+  rbac: string,
+  group: string,
+  handle: Route['handle'],
+): Route {
+  const [verb, full = ''] = rbac.split(' ');
+  const [resource, subresource] = full.split('/');
+  return { method, path, verb, resource, subresource, group, handle };
+}
+
 interface Compiled {
   route: Route;
   regex: RegExp;
@@ -111,7 +124,7 @@ export function parseBody(raw: string): unknown {
 }
 
 export function errorReply(e: unknown): Reply {
-  const err = e instanceof ApiError ? e : new ApiError(500, `Internal error occurred: ${(e as Error)?.message ?? e}`, {});
+  const err = e instanceof ApiError ? e : new ApiError(500, `Internal error occurred: ${(e as Error)?.message}`, {});
   return { status: err.code, json: err.toStatus() };
 }
 

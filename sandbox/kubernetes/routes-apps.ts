@@ -2,6 +2,7 @@
 import { bumpGeneration, templateChanged } from './controller.js';
 import { applyPatch } from './patch.js';
 import { checkBodyName, getReply, listReply, mustGet, objectBody } from './queries.js';
+import { route } from './router.js';
 import type { Ctx, Reply, Route } from './router.js';
 import { selectorString } from './selectors.js';
 import { alreadyExists, badRequest, DEPLOYMENTS, invalid, REPLICASETS, stale } from './status.js';
@@ -10,22 +11,23 @@ import type { KubeObject, MutationVerb } from './types.js';
 import { validateDeployment } from './validate.js';
 
 const NS = '/apis/apps/v1/namespaces/:namespace';
-const apps = { group: 'apps' };
-const scale = { ...apps, resource: 'deployments', subresource: 'scale' };
+const r = (method: Route['method'], path: string, rbac: string, handle: Route['handle']) =>
+  route(method, path, rbac, 'apps', handle);
+const readScale = (c: Ctx): Reply => ({ json: scaleOf(mustGet(c, 'Deployment', DEPLOYMENTS)) });
 
 export const appsRoutes: Route[] = [
-  { method: 'GET', path: `${NS}/deployments`, verb: 'list', resource: 'deployments', ...apps, handle: (c) => listReply(c, 'Deployment') },
-  { method: 'GET', path: '/apis/apps/v1/deployments', verb: 'list', resource: 'deployments', ...apps, handle: (c) => listReply(c, 'Deployment') },
-  { method: 'POST', path: `${NS}/deployments`, verb: 'create', resource: 'deployments', ...apps, handle: createDeployment },
-  { method: 'GET', path: `${NS}/deployments/:name`, verb: 'get', resource: 'deployments', ...apps, handle: (c) => getReply(c, 'Deployment', DEPLOYMENTS) },
-  { method: 'PATCH', path: `${NS}/deployments/:name`, verb: 'patch', resource: 'deployments', ...apps, handle: patchDeployment },
-  { method: 'PUT', path: `${NS}/deployments/:name`, verb: 'update', resource: 'deployments', ...apps, handle: replaceDeployment },
-  { method: 'GET', path: `${NS}/deployments/:name/scale`, verb: 'get', ...scale, handle: (c) => ({ json: scaleOf(mustGet(c, 'Deployment', DEPLOYMENTS)) }) },
-  { method: 'PATCH', path: `${NS}/deployments/:name/scale`, verb: 'patch', ...scale, handle: patchScale },
-  { method: 'PUT', path: `${NS}/deployments/:name/scale`, verb: 'update', ...scale, handle: replaceScale },
-  { method: 'GET', path: `${NS}/replicasets`, verb: 'list', resource: 'replicasets', ...apps, handle: (c) => listReply(c, 'ReplicaSet') },
-  { method: 'GET', path: '/apis/apps/v1/replicasets', verb: 'list', resource: 'replicasets', ...apps, handle: (c) => listReply(c, 'ReplicaSet') },
-  { method: 'GET', path: `${NS}/replicasets/:name`, verb: 'get', resource: 'replicasets', ...apps, handle: (c) => getReply(c, 'ReplicaSet', REPLICASETS) },
+  r('GET', `${NS}/deployments`, 'list deployments', (c) => listReply(c, 'Deployment')),
+  r('GET', '/apis/apps/v1/deployments', 'list deployments', (c) => listReply(c, 'Deployment')),
+  r('POST', `${NS}/deployments`, 'create deployments', createDeployment),
+  r('GET', `${NS}/deployments/:name`, 'get deployments', (c) => getReply(c, 'Deployment', DEPLOYMENTS)),
+  r('PATCH', `${NS}/deployments/:name`, 'patch deployments', patchDeployment),
+  r('PUT', `${NS}/deployments/:name`, 'update deployments', replaceDeployment),
+  r('GET', `${NS}/deployments/:name/scale`, 'get deployments/scale', readScale),
+  r('PATCH', `${NS}/deployments/:name/scale`, 'patch deployments/scale', patchScale),
+  r('PUT', `${NS}/deployments/:name/scale`, 'update deployments/scale', replaceScale),
+  r('GET', `${NS}/replicasets`, 'list replicasets', (c) => listReply(c, 'ReplicaSet')),
+  r('GET', '/apis/apps/v1/replicasets', 'list replicasets', (c) => listReply(c, 'ReplicaSet')),
+  r('GET', `${NS}/replicasets/:name`, 'get replicasets', (c) => getReply(c, 'ReplicaSet', REPLICASETS)),
 ];
 
 function patchDeployment(ctx: Ctx): Reply {
@@ -92,7 +94,8 @@ function scaleOf(d: KubeObject): KubeObject {
 function setReplicas(ctx: Ctx, d: KubeObject, scale: KubeObject, verb: MutationVerb): KubeObject {
   const replicas = scale.spec?.replicas ?? 0;
   if (!Number.isInteger(replicas) || replicas < 0) {
-    throw invalid('Scale', { resource: 'deployments', group: 'autoscaling' }, d.metadata.name, 'spec.replicas', `Invalid value: ${replicas}: must be greater than or equal to 0`);
+    const detail = `Invalid value: ${replicas}: must be greater than or equal to 0`;
+    throw invalid('Scale', { resource: 'deployments', group: 'autoscaling' }, d.metadata.name, 'spec.replicas', detail);
   }
   const rv = scale.metadata?.resourceVersion;
   if (rv && rv !== d.metadata.resourceVersion) throw stale(DEPLOYMENTS, d.metadata.name);

@@ -1,40 +1,44 @@
 /** core/v1 routes: pods (read, list, delete, create), pod logs, events and namespaces. */
 import { createHash } from 'node:crypto';
-import { isoTime } from './names.js';
+import { isoTime, randomSuffix } from './names.js';
 import { checkBodyName, getReply, listReply, mustGet, objectBody } from './queries.js';
+import { route } from './router.js';
 import type { Ctx, Reply, Route } from './router.js';
 import { alreadyExists, badRequest, conflict, EVENTS, NAMESPACES, notFound, PODS } from './status.js';
 import { asObject } from './store.js';
 import type { Kind, KubeObject } from './types.js';
 
 const NS = '/api/v1/namespaces/:namespace';
-const core = { group: '' };
+const r = (method: Route['method'], path: string, rbac: string, handle: Route['handle']) =>
+  route(method, path, rbac, '', handle);
 
 export const coreRoutes: Route[] = [
-  { method: 'GET', path: `${NS}/pods`, verb: 'list', resource: 'pods', ...core, handle: (c) => listReply(c, 'Pod') },
-  { method: 'GET', path: '/api/v1/pods', verb: 'list', resource: 'pods', ...core, handle: (c) => listReply(c, 'Pod') },
-  { method: 'POST', path: `${NS}/pods`, verb: 'create', resource: 'pods', ...core, handle: (c) => create(c, 'Pod') },
-  { method: 'GET', path: `${NS}/pods/:name`, verb: 'get', resource: 'pods', ...core, handle: (c) => getReply(c, 'Pod', PODS) },
-  { method: 'DELETE', path: `${NS}/pods/:name`, verb: 'delete', resource: 'pods', ...core, handle: deletePod },
-  { method: 'GET', path: `${NS}/pods/:name/log`, verb: 'get', resource: 'pods', subresource: 'log', ...core, handle: podLog },
-  { method: 'GET', path: `${NS}/events`, verb: 'list', resource: 'events', ...core, handle: (c) => listReply(c, 'Event') },
-  { method: 'GET', path: '/api/v1/events', verb: 'list', resource: 'events', ...core, handle: (c) => listReply(c, 'Event') },
-  { method: 'POST', path: `${NS}/events`, verb: 'create', resource: 'events', ...core, handle: (c) => create(c, 'Event') },
-  { method: 'GET', path: `${NS}/events/:name`, verb: 'get', resource: 'events', ...core, handle: (c) => getReply(c, 'Event', EVENTS) },
-  { method: 'GET', path: '/api/v1/namespaces', verb: 'list', resource: 'namespaces', ...core, handle: listNamespaces },
-  { method: 'GET', path: '/api/v1/namespaces/:name', verb: 'get', resource: 'namespaces', ...core, handle: getNamespace },
+  r('GET', `${NS}/pods`, 'list pods', (c) => listReply(c, 'Pod')),
+  r('GET', '/api/v1/pods', 'list pods', (c) => listReply(c, 'Pod')),
+  r('POST', `${NS}/pods`, 'create pods', (c) => create(c, 'Pod')),
+  r('GET', `${NS}/pods/:name`, 'get pods', (c) => getReply(c, 'Pod', PODS)),
+  r('DELETE', `${NS}/pods/:name`, 'delete pods', deletePod),
+  r('GET', `${NS}/pods/:name/log`, 'get pods/log', podLog),
+  r('GET', `${NS}/events`, 'list events', (c) => listReply(c, 'Event')),
+  r('GET', '/api/v1/events', 'list events', (c) => listReply(c, 'Event')),
+  r('POST', `${NS}/events`, 'create events', (c) => create(c, 'Event')),
+  r('GET', `${NS}/events/:name`, 'get events', (c) => getReply(c, 'Event', EVENTS)),
+  r('GET', '/api/v1/namespaces', 'list namespaces', listNamespaces),
+  r('GET', '/api/v1/namespaces/:name', 'get namespaces', getNamespace),
 ];
 
-/** Deletes like the apiserver: DeleteOptions preconditions, dryRun, and the deleted object (with its deletion stamp) back. */
+/** Deletes like the apiserver: DeleteOptions preconditions, dryRun, and the deleted object (deletion stamped) back. */
 function deletePod(ctx: Ctx): Reply {
   const { namespace, name } = ctx.params;
   const pod = mustGet(ctx, 'Pod', PODS);
   const opts = objectBody(ctx, 'v1.DeleteOptions');
   const pre = opts?.preconditions ?? {};
   // etcd3's conditional delete wraps a failed precondition in a StorageError, and the apiserver reports it as Conflict.
-  const storageError = (what: string, want: string, have: string) =>
-    conflict(PODS, name, `StorageError: invalid object, Code: 4, Key: /registry/pods/${namespace}/${name}, ResourceVersion: 0, ` +
-      `AdditionalErrorMsg: Precondition failed: ${what} in precondition: ${want}, ${what} in object meta: ${have}`);
+  const storageError = (what: string, want: string, have: string) => {
+    const key = `Key: /registry/pods/${namespace}/${name}, ResourceVersion: 0`;
+    const failed = `Precondition failed: ${what} in precondition: ${want}, ${what} in object meta: ${have}`;
+    return conflict(PODS, name, `StorageError: invalid object, Code: 4, ${key}, AdditionalErrorMsg: ${failed}`);
+  };
   if (pre.uid && pre.uid !== pod.metadata.uid) throw storageError('UID', pre.uid, pod.metadata.uid);
   if (pre.resourceVersion && pre.resourceVersion !== pod.metadata.resourceVersion) {
     throw storageError('ResourceVersion', pre.resourceVersion, pod.metadata.resourceVersion);
@@ -75,7 +79,9 @@ function podLog(ctx: Ctx): Reply {
   const previous = q.get('previous') === 'true';
   const key = `${namespace}/${name}/${container}${previous ? '#previous' : ''}`;
   let text = ctx.store.logs.get(key);
-  if (text === undefined && previous) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+  if (text === undefined && previous) {
+    throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+  }
   text ??= '';
   const tail = q.get('tailLines');
   if (tail !== null && Number(tail) >= 0) text = tailLines(text, Number(tail));
@@ -97,7 +103,7 @@ function create(ctx: Ctx, kind: Kind): Reply {
   checkBodyName(body, ctx);
   const obj = structuredClone(body);
   obj.metadata = { ...(obj.metadata ?? {}), namespace: ctx.params.namespace };
-  if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${Date.now().toString(36)}`;
+  if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + randomSuffix();
   if (!obj.metadata.name) throw badRequest('name or generateName is required');
   const r = kind === 'Pod' ? PODS : EVENTS;
   if (ctx.store.get(kind, ctx.params.namespace, obj.metadata.name)) throw alreadyExists(r, obj.metadata.name);
@@ -121,7 +127,8 @@ function namespaceObject(name: string): KubeObject {
 
 function listNamespaces(ctx: Ctx): Reply {
   const items = ctx.store.namespaces().map(namespaceObject);
-  return { json: { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: ctx.store.resourceVersion }, items } };
+  const metadata = { resourceVersion: ctx.store.resourceVersion };
+  return { json: { kind: 'NamespaceList', apiVersion: 'v1', metadata, items } };
 }
 
 function getNamespace(ctx: Ctx): Reply {

@@ -1,31 +1,32 @@
 /** Discovery, health and metrics.k8s.io routes. */
 import { formatKibibytes, formatNanoCores, parseQuantity } from './quantity.js';
 import { selected } from './queries.js';
+import { route } from './router.js';
 import type { Ctx, Reply, Route } from './router.js';
 import { notFound } from './status.js';
 import { isoTime } from './names.js';
 import type { KubeObject } from './types.js';
 
 const METRICS = '/apis/metrics.k8s.io/v1beta1';
-const meta = { verb: 'get', resource: '', group: '' };
-const metrics = { verb: 'list', resource: 'pods', group: 'metrics.k8s.io' };
-
 const ok = (): Reply => ({ text: 'ok' });
+const json = (body: () => unknown) => (): Reply => ({ json: body() });
+const info = (path: string, handle: Route['handle']) => route('GET', path, 'get', '', handle);
+const m = (path: string, rbac: string, handle: Route['handle']) => route('GET', path, rbac, 'metrics.k8s.io', handle);
 
 export const metaRoutes: Route[] = [
-  { method: 'GET', path: '/healthz', ...meta, handle: ok },
-  { method: 'GET', path: '/livez', ...meta, handle: ok },
-  { method: 'GET', path: '/readyz', ...meta, handle: ok },
-  { method: 'GET', path: '/version', ...meta, handle: () => ({ json: version() }) },
-  { method: 'GET', path: '/api', ...meta, handle: (c) => ({ json: apiVersions(c) }) },
-  { method: 'GET', path: '/apis', ...meta, handle: () => ({ json: groupList() }) },
-  { method: 'GET', path: '/api/v1', ...meta, handle: () => ({ json: resourceList('v1', CORE) }) },
-  { method: 'GET', path: '/apis/apps/v1', ...meta, handle: () => ({ json: resourceList('apps/v1', APPS) }) },
-  { method: 'GET', path: METRICS, ...meta, handle: () => ({ json: resourceList('metrics.k8s.io/v1beta1', METRIC_RESOURCES) }) },
-  { method: 'GET', path: `${METRICS}/namespaces/:namespace/pods`, ...metrics, handle: podMetricsList },
-  { method: 'GET', path: `${METRICS}/pods`, ...metrics, handle: podMetricsList },
-  { method: 'GET', path: `${METRICS}/namespaces/:namespace/pods/:name`, ...metrics, verb: 'get', handle: podMetrics },
-  { method: 'GET', path: `${METRICS}/nodes`, ...metrics, resource: 'nodes', handle: () => ({ json: metricsList('NodeMetricsList', []) }) },
+  info('/healthz', ok),
+  info('/livez', ok),
+  info('/readyz', ok),
+  info('/version', json(version)),
+  info('/api', (c) => ({ json: apiVersions(c) })),
+  info('/apis', json(groupList)),
+  info('/api/v1', json(() => resourceList('v1', CORE))),
+  info('/apis/apps/v1', json(() => resourceList('apps/v1', APPS))),
+  info(METRICS, json(() => resourceList('metrics.k8s.io/v1beta1', METRIC_RESOURCES))),
+  m(`${METRICS}/namespaces/:namespace/pods`, 'list pods', podMetricsList),
+  m(`${METRICS}/pods`, 'list pods', podMetricsList),
+  m(`${METRICS}/namespaces/:namespace/pods/:name`, 'get pods', podMetrics),
+  m(`${METRICS}/nodes`, 'list nodes', json(() => metricsList('NodeMetricsList', []))),
 ];
 
 function podMetricsList(ctx: Ctx): Reply {
@@ -80,7 +81,8 @@ function version(): KubeObject {
 
 function apiVersions(ctx: Ctx): KubeObject {
   const serverAddress = ctx.url.host;
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  const serverAddressByClientCIDRs = [{ clientCIDR: '0.0.0.0/0', serverAddress }];
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs };
 }
 
 function groupList(): KubeObject {
@@ -112,7 +114,9 @@ const METRIC_RESOURCES: ResourceRow[] = [
 
 function resourceList(groupVersion: string, rows: ResourceRow[]): KubeObject {
   const resources = rows.map(([name, kind, verbs, shortNames]) => {
-    const r: KubeObject = { name, singularName: name.includes('/') ? '' : kind.toLowerCase(), namespaced: name !== 'namespaces' && name !== 'nodes', kind, verbs };
+    const singularName = name.includes('/') ? '' : kind.toLowerCase();
+    const namespaced = name !== 'namespaces' && name !== 'nodes';
+    const r: KubeObject = { name, singularName, namespaced, kind, verbs };
     if (shortNames) r.shortNames = shortNames;
     if (name === 'deployments/scale') Object.assign(r, { group: 'autoscaling', version: 'v1' });
     return r;

@@ -26,7 +26,7 @@ export interface KubernetesTestServerOptions {
   host?: string;
   /** When set, every request but the public health/version paths needs `Authorization: Bearer <token>`. */
   token?: string;
-  /** Default true: a deleted pod owned by a ReplicaSet is replaced by a new Running+Ready pod, like a real controller. */
+  /** Default true: a deleted pod owned by a ReplicaSet is replaced by a new Running+Ready pod, as controllers do. */
   recreateDeletedPods?: boolean;
 }
 
@@ -88,6 +88,13 @@ export class KubernetesTestServer {
   /** Replaces the contents with a deep copy of `world`; recorded requests and mutations are kept. */
   load(world: KubernetesWorld): void {
     this.store.load(world);
+  }
+
+  /** Forgets recorded requests and mutations and any pending failNext rules (the world is left as it is). */
+  clearRecords(): void {
+    this.mutations.length = 0;
+    this.requests.length = 0;
+    this.failRules.length = 0;
   }
 
   /** A copy of one stored object, with kind and apiVersion, as a GET would return it. */

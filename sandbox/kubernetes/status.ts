@@ -82,11 +82,19 @@ export function conflict(r: Resource, name: string, why: string): ApiError {
 }
 
 export function stale(r: Resource, name: string): ApiError {
-  return conflict(r, name, 'the object has been modified; please apply your changes to the latest version and try again');
+  const why = 'the object has been modified; please apply your changes to the latest version and try again';
+  return conflict(r, name, why);
 }
 
 /** 422 with one cause, worded like apimachinery's field.Error. */
-export function invalid(kind: string, r: Resource, name: string, field: string, detail: string, cause = 'FieldValueInvalid'): ApiError {
+export function invalid(
+  kind: string,
+  r: Resource,
+  name: string,
+  field: string,
+  detail: string,
+  cause = 'FieldValueInvalid',
+): ApiError {
   const group = r.group ? `.${r.group}` : '';
   const d: StatusDetails = { ...details(r, name), kind, causes: [{ reason: cause, message: detail, field }] };
   return new ApiError(422, `${kind}${group} "${name}" is invalid: ${field}: ${detail}`, d);

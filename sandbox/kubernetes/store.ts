@@ -29,7 +29,9 @@ export class ObjectStore {
     this.logs.clear();
     this.metrics.clear();
     const copy = structuredClone(world);
-    for (const kind of KINDS) for (const obj of (copy[WORLD_KEY[kind]] as KubeObject[] | undefined) ?? []) this.put(kind, obj);
+    for (const kind of KINDS) {
+      for (const obj of (copy[WORLD_KEY[kind]] as KubeObject[] | undefined) ?? []) this.put(kind, obj);
+    }
     for (const [k, v] of Object.entries(copy.logs ?? {})) this.logs.set(k, v);
     for (const [k, v] of Object.entries(copy.metrics ?? {})) this.metrics.set(k, v);
   }
@@ -89,5 +91,6 @@ export function asObject(kind: Kind, obj: KubeObject): KubeObject {
 
 /** A list as the apiserver returns it: items carry neither kind nor apiVersion. */
 export function asList(kind: Kind, items: KubeObject[], resourceVersion: string): KubeObject {
-  return { kind: `${kind}List`, apiVersion: API_VERSION[kind], metadata: { resourceVersion }, items: structuredClone(items) };
+  const list = { kind: `${kind}List`, apiVersion: API_VERSION[kind], metadata: { resourceVersion } };
+  return { ...list, items: structuredClone(items) };
 }

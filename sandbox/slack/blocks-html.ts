@@ -31,7 +31,8 @@ function element(el: unknown, ctx: BlockContext): string {
   const e = asObj(el);
   if (e.type === 'button') {
     const style = e.style === 'primary' || e.style === 'danger' ? ` btn-${e.style}` : '';
-    const attrs = `data-action-id="${escapeHtml(asStr(e.action_id))}" data-channel="${escapeHtml(ctx.channel)}" data-ts="${escapeHtml(ctx.ts)}"`;
+    const target = `data-channel="${escapeHtml(ctx.channel)}" data-ts="${escapeHtml(ctx.ts)}"`;
+    const attrs = `data-action-id="${escapeHtml(asStr(e.action_id))}" ${target}`;
     return `<button type="button" class="btn${style}" ${attrs}>${textObject(e.text, ctx)}</button>`;
   }
   if (e.type === 'image') return image(e.image_url, e.alt_text, 'blk-thumb');
@@ -55,18 +56,25 @@ function block(raw: unknown, ctx: BlockContext): string {
   switch (b.type) {
     case 'section': {
       const text = b.text ? `<div>${textObject(b.text, ctx)}</div>` : '';
-      const fields = asList(b.fields).map((f) => `<div>${textObject(f, ctx)}</div>`).join('');
+      const fields = asList(b.fields)
+        .map((f) => `<div>${textObject(f, ctx)}</div>`)
+        .join('');
       const accessory = b.accessory ? `<div class="blk-accessory">${element(b.accessory, ctx)}</div>` : '';
-      return `<div class="blk-section"><div class="blk-main">${text}${fields ? `<div class="blk-fields">${fields}</div>` : ''}</div>${accessory}</div>`;
+      const grid = fields ? `<div class="blk-fields">${fields}</div>` : '';
+      return `<div class="blk-section"><div class="blk-main">${text}${grid}</div>${accessory}</div>`;
     }
     case 'header':
       return `<div class="blk-header">${textObject(b.text, ctx)}</div>`;
     case 'context':
-      return `<div class="blk-context">${asList(b.elements).map((e) => element(e, ctx)).join('')}</div>`;
+      return `<div class="blk-context">${asList(b.elements)
+        .map((e) => element(e, ctx))
+        .join('')}</div>`;
     case 'divider':
       return '<hr class="blk-divider">';
     case 'actions':
-      return `<div class="blk-actions">${asList(b.elements).map((e) => element(e, ctx)).join('')}</div>`;
+      return `<div class="blk-actions">${asList(b.elements)
+        .map((e) => element(e, ctx))
+        .join('')}</div>`;
     case 'image': {
       const title = b.title ? `<figcaption>${textObject(b.title, ctx)}</figcaption>` : '';
       return `<figure class="blk-image">${title}${image(b.image_url, b.alt_text, 'blk-img')}</figure>`;
@@ -84,6 +92,10 @@ export function blocksToHtml(blocks: unknown[] | undefined, ctx: BlockContext): 
   return blocks?.length ? `<div class="blocks">${blocks.map((b) => block(b, ctx)).join('')}</div>` : '';
 }
 
+function externalLink(url: string, html: string): string {
+  return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${html}</a>`;
+}
+
 function attachmentColor(color: unknown): string {
   const c = asStr(color);
   if (ATTACHMENT_COLORS[c]) return ATTACHMENT_COLORS[c];
@@ -97,13 +109,16 @@ function attachment(raw: unknown, ctx: BlockContext): string {
   if (a.title) {
     const link = asStr(a.title_link);
     const title = escapeHtml(asStr(a.title));
-    parts.push(`<div class="att-title">${isSafeLink(link) ? `<a href="${escapeHtml(link)}" target="_blank" rel="noopener noreferrer">${title}</a>` : title}</div>`);
+    parts.push(
+      `<div class="att-title">${isSafeLink(link) ? externalLink(link, title) : title}</div>`,
+    );
   }
   if (a.text) parts.push(`<div class="att-text">${mrkdwnToHtml(asStr(a.text), ctx)}</div>`);
   const fields = asList(a.fields).map((f) => {
     const o = asObj(f);
     const value = mrkdwnToHtml(asStr(o.value), ctx);
-    return `<div class="att-field${o.short ? ' short' : ''}"><b>${escapeHtml(asStr(o.title))}</b><div>${value}</div></div>`;
+    const label = `<b>${escapeHtml(asStr(o.title))}</b>`;
+    return `<div class="att-field${o.short ? ' short' : ''}">${label}<div>${value}</div></div>`;
   });
   if (fields.length) parts.push(`<div class="att-fields">${fields.join('')}</div>`);
   if (a.image_url) parts.push(image(a.image_url, a.title, 'blk-img'));

@@ -14,7 +14,14 @@ import { handleSandbox } from './sandbox-routes.js';
 import { SlackStore } from './store.js';
 import { WebApi } from './web-api.js';
 import type { MethodContext } from './web-api.js';
-import type { EmulatedMessage, FailureSpec, SlackEmulatorOptions, StoredChannel, StoredFile, WebApiCall } from './types.js';
+import type {
+  EmulatedMessage,
+  FailureSpec,
+  SlackEmulatorOptions,
+  StoredChannel,
+  StoredFile,
+  WebApiCall,
+} from './types.js';
 
 export type { EmulatedMessage, SlackEmulatorOptions } from './types.js';
 
@@ -52,14 +59,20 @@ export class SlackEmulator {
       users: opts.users ?? DEFAULT_USERS,
       userGroups: opts.userGroups ?? [],
     });
-    const emulator = this;
+    const url = () => this.url;
+    // A getter, because the port is only known after start().
     const ctx: MethodContext = {
       store: this.store,
       get baseUrl() {
-        return emulator.url;
+        return url();
       },
     };
-    this.api = new WebApi(ctx, opts.botToken, { ...userMethods, ...chatMethods, ...conversationMethods, ...fileMethods });
+    this.api = new WebApi(ctx, opts.botToken, {
+      ...userMethods,
+      ...chatMethods,
+      ...conversationMethods,
+      ...fileMethods,
+    });
     this.calls = this.api.calls;
     this.responseUrls = new ResponseUrls(this.store);
     this.link = new AppLink(this.store, opts.signingSecret, this.responseUrls, () => this.url);
@@ -70,7 +83,7 @@ export class SlackEmulator {
     const server = createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => {
         const status = err instanceof HttpError ? err.status : 500;
-        if (!res.headersSent) sendJson(res, status, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) sendJson(res, status, { ok: false, error: (err as Error)?.message ?? String(err) });
         else res.end();
       });
     });
@@ -109,16 +122,20 @@ export class SlackEmulator {
     this.api.failNext(method, spec, times);
   }
 
-  /** Copies, so a test cannot change the workspace by editing what it reads. */
+  /**
+   * The live message objects (not copies), so a test may hold one and wait for it to change, e.g.
+   * `waitFor(() => alert.reactions.some(...))`. Treat them as read-only.
+   */
   messages(channel?: string): EmulatedMessage[] {
     const id = channel === undefined ? undefined : (this.store.channel(channel)?.id ?? channel);
-    return structuredClone(this.store.messages(id));
+    return this.store.messages(id);
   }
 
   thread(channel: string, threadTs: string): EmulatedMessage[] {
-    return structuredClone(this.store.thread(this.store.channel(channel)?.id ?? channel, threadTs));
+    return this.store.thread(this.store.channel(channel)?.id ?? channel, threadTs);
   }
 
+  /** A copy of every channel and DM, with members. */
   channels(): StoredChannel[] {
     return structuredClone([...this.store.channels.values()]);
   }
@@ -143,12 +160,23 @@ export class SlackEmulator {
         lastError = err;
       }
       if (Date.now() >= deadline) {
-        const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
+        const why = lastError === undefined ? '' : `; last error: ${(lastError as Error).message ?? String(lastError)}`;
         const what = fn.toString().replace(/\s+/g, ' ').slice(0, 200);
-        throw new Error(`SlackEmulator.waitFor timed out after ${timeoutMs}ms waiting for: ${what}${why}`);
+        const message = `SlackEmulator.waitFor timed out after ${timeoutMs}ms waiting for: ${what}${why}`;
+        throw new Error(message + this.recent());
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** The last few messages, so a timed-out wait shows what Slack did receive. */
+  private recent(count = 8): string {
+    const lines = this.store.messages().slice(-count).map((m) => {
+      const where = m.threadTs ? `${m.channel} thread ${m.threadTs}` : m.channel;
+      const who = m.ephemeralFor ? ` (ephemeral for ${m.ephemeralFor})` : '';
+      return `  ${where} ${m.ts}${who}: ${JSON.stringify(m.text.slice(0, 100))}`;
+    });
+    return lines.length ? `\nlast messages:\n${lines.join('\n')}` : '\nno messages yet';
   }
 
   clickButton(opts: { channel: string; ts: string; actionId: string; userId: string }): Promise<Response> {
@@ -171,7 +199,12 @@ export class SlackEmulator {
     return this.link.sendEvent(event, opts);
   }
 
-  signedPost(path: string, body: string, contentType: string, extraHeaders?: Record<string, string>): Promise<Response> {
+  signedPost(
+    path: string,
+    body: string,
+    contentType: string,
+    extraHeaders?: Record<string, string>,
+  ): Promise<Response> {
     return this.link.signedPost(path, body, contentType, extraHeaders);
   }
 
@@ -181,7 +214,9 @@ export class SlackEmulator {
     if (first === 'api' && rest) return await this.handleApi(req, res, rest, url.searchParams);
     if (first === 'upload' && req.method === 'POST') {
       const ok = receiveUpload(this.store, rest, req.headers['content-type'], await readBody(req));
-      return ok ? sendText(res, 200, `OK - ${this.store.files.get(rest)?.size ?? 0}`) : sendText(res, 404, 'file_not_found');
+      return ok
+        ? sendText(res, 200, `OK - ${this.store.files.get(rest)?.size ?? 0}`)
+        : sendText(res, 404, 'file_not_found');
     }
     if (first === 'files' && req.method === 'GET') return this.serveFile(res, rest);
     if (first === 'response' && req.method === 'POST') {
@@ -192,12 +227,17 @@ export class SlackEmulator {
       res.writeHead(302, { location: '/sandbox' });
       return void res.end();
     }
-    const deps = { store: this.store, link: this.link, banner: this.opts.banner };
+    const deps = { store: this.store, link: this.link, banner: this.opts.banner, controls: this.opts.controls ?? [] };
     if (first === 'sandbox' && (await handleSandbox(req, res, url, deps))) return;
     sendText(res, 404, 'not found');
   }
 
-  private async handleApi(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): Promise<void> {
+  private async handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    query: URLSearchParams,
+  ): Promise<void> {
     const body = await readBody(req);
     let args: Record<string, unknown>;
     try {
@@ -214,7 +254,9 @@ export class SlackEmulator {
     if (!file?.bytes) return sendText(res, 404, 'file_not_found');
     // Uploaded bytes are untrusted: no sniffing, no scripts, even for SVG or HTML.
     res.writeHead(200, {
-      'content-type': file.mimetype, 'content-length': String(file.bytes.length), 'x-content-type-options': 'nosniff',
+      'content-type': file.mimetype,
+      'content-length': String(file.bytes.length),
+      'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
     });
     res.end(file.bytes);

@@ -8,7 +8,10 @@ const MAX_BODY = 50 * 1024 * 1024;
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'files', 'metadata', 'view']);
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -25,14 +28,19 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Web API arguments from the query string plus a JSON or form body, the two encodings Slack accepts. */
-export function parseArgs(contentType: string | undefined, body: Buffer, query: URLSearchParams): Record<string, unknown> {
+export function parseArgs(
+  contentType: string | undefined,
+  body: Buffer,
+  query: URLSearchParams,
+): Record<string, unknown> {
   const args: Record<string, unknown> = Object.fromEntries(query);
   const text = body.toString('utf8');
   if (contentType?.includes('application/json') && text.trim()) {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === 'object') Object.assign(args, parsed);
   } else if (contentType?.includes('multipart/form-data')) {
-    for (const part of parseMultipart(body, contentType)) if (!part.filename) args[part.name] = part.data.toString('utf8');
+    for (const part of parseMultipart(body, contentType))
+      if (!part.filename) args[part.name] = part.data.toString('utf8');
   } else if (text) {
     Object.assign(args, Object.fromEntries(new URLSearchParams(text)));
   }
@@ -80,12 +88,22 @@ export function parseMultipart(body: Buffer, contentType: string): MultipartPart
   return parts;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+): void {
   res.writeHead(status, { 'content-type': contentType });
   res.end(text);
 }

@@ -34,8 +34,14 @@ export class AppLink {
     private readonly baseUrl: () => string,
   ) {}
 
-  async signedPost(path: string, body: string, contentType: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
-    if (!this.appUrl) throw new Error('SlackEmulator has no appUrl: pass appUrl or call setAppUrl() before sending to the app');
+  async signedPost(
+    path: string,
+    body: string,
+    contentType: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Response> {
+    if (!this.appUrl)
+      throw new Error('SlackEmulator has no appUrl: pass appUrl or call setAppUrl() before sending to the app');
     const timestamp = Math.floor(Date.now() / 1000);
     return await fetch(new URL(path, this.appUrl), {
       method: 'POST',
@@ -50,46 +56,83 @@ export class AppLink {
     });
   }
 
-  async sendEvent(event: Record<string, unknown>, opts: { retryNum?: number; eventId?: string } = {}): Promise<Response> {
+  async sendEvent(
+    event: Record<string, unknown>,
+    opts: { retryNum?: number; eventId?: string } = {},
+  ): Promise<Response> {
     const { teamId, appId, botUserId } = this.store.opts;
     const envelope = {
-      token: 'sandbox-verification-token', team_id: teamId, api_app_id: appId,
-      event: { event_ts: this.store.clock.next(), ...event }, type: 'event_callback',
-      event_id: opts.eventId ?? `Ev${randomBytes(5).toString('hex').toUpperCase()}`, event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false }],
+      token: 'sandbox-verification-token',
+      team_id: teamId,
+      api_app_id: appId,
+      event: { event_ts: this.store.clock.next(), ...event },
+      type: 'event_callback',
+      event_id: opts.eventId ?? `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [
+        { enterprise_id: null, team_id: teamId, user_id: botUserId, is_bot: true, is_enterprise_install: false },
+      ],
       is_ext_shared_channel: false,
     };
     const retry: Record<string, string> =
-      opts.retryNum === undefined ? {} : { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' };
+      opts.retryNum === undefined
+        ? {}
+        : { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' };
     return await this.signedPost(EVENTS_PATH, JSON.stringify(envelope), 'application/json', retry);
   }
 
   async clickButton(opts: { channel: string; ts: string; actionId: string; userId: string }): Promise<Response> {
-    const message = this.store.find(opts.channel, opts.ts);
+    const channel = this.channelOf(opts.channel);
+    const message = this.store.find(channel.id, opts.ts);
     if (!message) throw new Error(`clickButton: no message ${opts.ts} in channel ${opts.channel}`);
     const button = findButton(message, opts.actionId);
     if (!button) {
-      const available = allButtons(message).map((b) => String(b.element.action_id)).join(', ') || 'none';
+      const available =
+        allButtons(message)
+          .map((b) => String(b.element.action_id))
+          .join(', ') || 'none';
       throw new Error(`clickButton: no button "${opts.actionId}" in message ${opts.ts} (buttons: ${available})`);
     }
-    const channel = this.channelOf(opts.channel);
     const { teamId, teamName, appId } = this.store.opts;
     const ephemeral = !!message.ephemeralFor;
-    const container: Record<string, unknown> = { type: 'message', message_ts: message.ts, channel_id: channel.id, is_ephemeral: ephemeral };
+    const container: Record<string, unknown> = {
+      type: 'message',
+      message_ts: message.ts,
+      channel_id: channel.id,
+      is_ephemeral: ephemeral,
+    };
     if (message.threadTs) container.thread_ts = message.threadTs;
     const payload = {
-      type: 'block_actions', user: this.userPayload(opts.userId), api_app_id: appId, token: 'sandbox-verification-token',
-      container, trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`,
-      team: { id: teamId, domain: teamName.toLowerCase().replace(/[^a-z0-9]+/g, '-') }, enterprise: null,
-      is_enterprise_install: false, channel: { id: channel.id, name: channel.name },
+      type: 'block_actions',
+      user: this.userPayload(opts.userId),
+      api_app_id: appId,
+      token: 'sandbox-verification-token',
+      container,
+      trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`,
+      team: { id: teamId, domain: teamName.toLowerCase().replace(/[^a-z0-9]+/g, '-') },
+      enterprise: null,
+      is_enterprise_install: false,
+      // Slack names every DM 'directmessage' in interaction payloads.
+      channel: { id: channel.id, name: channel.kind === 'im' ? 'directmessage' : channel.name },
       // Slack leaves the message out when the click happened on an ephemeral message.
       ...(ephemeral ? {} : { message: slackMessage(this.store, message, this.baseUrl()) }),
       state: { values: {} },
-      response_url: this.responseUrls.create(this.baseUrl(), { channel: channel.id, messageTs: message.ts, userId: opts.userId }),
-      actions: [{
-        type: 'button', action_id: opts.actionId, block_id: button.blockId, text: button.element.text,
-        value: button.element.value, style: button.element.style, action_ts: this.store.clock.next(),
-      }],
+      response_url: this.responseUrls.create(this.baseUrl(), {
+        channel: channel.id,
+        messageTs: message.ts,
+        userId: opts.userId,
+      }),
+      actions: [
+        {
+          type: 'button',
+          action_id: opts.actionId,
+          block_id: button.blockId,
+          text: button.element.text,
+          value: button.element.value,
+          style: button.element.style,
+          action_ts: this.store.clock.next(),
+        },
+      ],
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     return await this.signedPost(EVENTS_PATH, body, 'application/x-www-form-urlencoded');
@@ -118,18 +161,34 @@ export class AppLink {
     const threadTs = opts.threadTs && this.store.find(channel.id, opts.threadTs) ? opts.threadTs : undefined;
     const m = this.store.addMessage({ channel: channel.id, threadTs, text, user: userId, botId, blocks, attachments });
     const event: Record<string, unknown> = {
-      type: 'message', channel: channel.id, text, ts: m.ts, event_ts: m.ts, channel_type: channelType(channel),
-      team: this.store.opts.teamId, ...(blocks ? { blocks: m.blocks } : {}), ...(attachments ? { attachments } : {}),
+      type: 'message',
+      channel: channel.id,
+      text,
+      ts: m.ts,
+      event_ts: m.ts,
+      channel_type: channelType(channel),
+      team: this.store.opts.teamId,
+      ...(blocks ? { blocks: m.blocks } : {}),
+      ...(attachments ? { attachments } : {}),
     };
     if (botId) Object.assign(event, { subtype: 'bot_message', bot_id: botId, ...(userId ? { user: userId } : {}) });
     else Object.assign(event, { user: userId, client_msg_id: randomUUID() });
-    if (threadTs) Object.assign(event, { thread_ts: m.threadTs, parent_user_id: this.store.find(channel.id, threadTs)?.user });
+    if (threadTs)
+      Object.assign(event, { thread_ts: m.threadTs, parent_user_id: this.store.find(channel.id, threadTs)?.user });
     return { ts: m.ts, response: await this.sendEvent(event) };
   }
 
-  private sendReactionEvent(type: string, m: EmulatedMessage, opts: { name: string; userId: string }): Promise<Response> {
+  private sendReactionEvent(
+    type: string,
+    m: EmulatedMessage,
+    opts: { name: string; userId: string },
+  ): Promise<Response> {
     return this.sendEvent({
-      type, user: opts.userId, reaction: opts.name, item_user: m.user, item: { type: 'message', channel: m.channel, ts: m.ts },
+      type,
+      user: opts.userId,
+      reaction: opts.name,
+      item_user: m.user,
+      item: { type: 'message', channel: m.channel, ts: m.ts },
     });
   }
 
@@ -159,7 +218,7 @@ function channelType(c: StoredChannel): string {
 
 /** Buttons live in actions blocks, as section accessories, and in blocks inside attachments. */
 function allButtons(m: EmulatedMessage): Button[] {
-  const attachmentBlocks = (m.attachments ?? []).flatMap((a) => ((a as { blocks?: unknown[] }).blocks ?? []));
+  const attachmentBlocks = (m.attachments ?? []).flatMap((a) => (a as { blocks?: unknown[] }).blocks ?? []);
   const out: Button[] = [];
   for (const raw of [...(m.blocks ?? []), ...attachmentBlocks]) {
     const block = raw as { block_id?: string; elements?: unknown[]; accessory?: unknown };

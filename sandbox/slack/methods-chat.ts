@@ -62,7 +62,15 @@ export const chatMethods: Record<string, MethodHandler> = {
     // Slack posts a reply to an unknown thread_ts as an ordinary channel message.
     const threadTs = requestedThread && ctx.store.find(channel.id, requestedThread) ? requestedThread : undefined;
     const { botUserId, botId } = ctx.store.opts;
-    const m = ctx.store.addMessage({ channel: channel.id, threadTs, text: text ?? '', user: botUserId, botId, blocks, attachments });
+    const m = ctx.store.addMessage({
+      channel: channel.id,
+      threadTs,
+      text: text ?? '',
+      user: botUserId,
+      botId,
+      blocks,
+      attachments,
+    });
     return { channel: channel.id, ts: m.ts, message: slackMessage(ctx.store, m, ctx.baseUrl) };
   },
 
@@ -93,7 +101,14 @@ export const chatMethods: Record<string, MethodHandler> = {
     const threadTs = str(args, 'thread_ts');
     const { botUserId, botId } = ctx.store.opts;
     const m = ctx.store.addMessage({
-      channel: channel.id, threadTs, text: text ?? '', user: botUserId, botId, blocks, attachments, ephemeralFor: user,
+      channel: channel.id,
+      threadTs,
+      text: text ?? '',
+      user: botUserId,
+      botId,
+      blocks,
+      attachments,
+      ephemeralFor: user,
     });
     return { message_ts: m.ts };
   },

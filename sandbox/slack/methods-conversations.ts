@@ -63,14 +63,20 @@ export const conversationMethods: Record<string, MethodHandler> = {
     if (error || !name) throw new SlackApiError(error ?? 'invalid_name_required');
     const bot = ctx.store.opts.botUserId;
     const channel = ctx.store.addChannel({
-      id: slackId('C'), name, kind: 'channel', isPrivate: bool(args, 'is_private'), members: [bot], creator: bot,
+      id: slackId('C'),
+      name,
+      kind: 'channel',
+      isPrivate: bool(args, 'is_private'),
+      members: [bot],
+      creator: bot,
     });
     return { channel: slackChannel(ctx.store, channel) };
   },
 
   'conversations.join': (args, ctx) => {
     const channel = requireChannel(ctx, args);
-    if (channel.kind !== 'channel' || channel.isPrivate) throw new SlackApiError('method_not_supported_for_channel_type');
+    if (channel.kind !== 'channel' || channel.isPrivate)
+      throw new SlackApiError('method_not_supported_for_channel_type');
     const bot = ctx.store.opts.botUserId;
     const already = channel.members.includes(bot);
     if (!already) {
@@ -100,11 +106,16 @@ export const conversationMethods: Record<string, MethodHandler> = {
 
   'conversations.history': (args, ctx) => {
     const channel = readable(ctx, args);
-    const newestFirst = ctx.store.topLevel(channel.id).filter((m) => !m.ephemeralFor && inWindow(m.ts, args)).reverse();
+    const newestFirst = ctx.store
+      .topLevel(channel.id)
+      .filter((m) => !m.ephemeralFor && inWindow(m.ts, args))
+      .reverse();
     const { page, meta } = paginate(newestFirst, args);
     return {
-      messages: page.map((m) => slackMessage(ctx.store, m, ctx.baseUrl)), has_more: meta.next_cursor !== '',
-      pin_count: 0, response_metadata: meta,
+      messages: page.map((m) => slackMessage(ctx.store, m, ctx.baseUrl)),
+      has_more: meta.next_cursor !== '',
+      pin_count: 0,
+      response_metadata: meta,
     };
   },
 
@@ -113,18 +124,22 @@ export const conversationMethods: Record<string, MethodHandler> = {
     const ts = str(args, 'ts');
     const found = ts ? ctx.store.find(channel.id, ts) : undefined;
     if (!found || found.ephemeralFor) throw new SlackApiError('thread_not_found');
-    const parent = found.threadTs ? ctx.store.find(channel.id, found.threadTs) ?? found : found;
-    const thread = [parent, ...ctx.store.thread(channel.id, parent.ts)].filter((m) => !m.ephemeralFor && inWindow(m.ts, args));
+    const parent = found.threadTs ? (ctx.store.find(channel.id, found.threadTs) ?? found) : found;
+    const thread = [parent, ...ctx.store.thread(channel.id, parent.ts)].filter(
+      (m) => !m.ephemeralFor && inWindow(m.ts, args),
+    );
     const { page, meta } = paginate(thread, args, 1000);
     return {
-      messages: page.map((m) => slackMessage(ctx.store, m, ctx.baseUrl)), has_more: meta.next_cursor !== '',
+      messages: page.map((m) => slackMessage(ctx.store, m, ctx.baseUrl)),
+      has_more: meta.next_cursor !== '',
       response_metadata: meta,
     };
   },
 
   'conversations.open': (args, ctx) => {
     const existing = str(args, 'channel');
-    if (existing) return { channel: slackChannel(ctx.store, requireChannel(ctx, args)), no_op: true, already_open: true };
+    if (existing)
+      return { channel: slackChannel(ctx.store, requireChannel(ctx, args)), no_op: true, already_open: true };
     const users = list(args, 'users').filter((u) => u !== ctx.store.opts.botUserId);
     if (!users.length) throw new SlackApiError('users_list_not_supplied');
     if (users.some((u) => !ctx.store.users.has(u))) throw new SlackApiError('user_not_found');

@@ -9,9 +9,20 @@ import type { EmulatedFileRef } from './types.js';
 /** The three-step upload WebClient.filesUploadV2 performs: get a URL, POST the bytes there, complete. */
 
 const MIME_BY_EXT: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
-  txt: 'text/plain', log: 'text/plain', md: 'text/markdown', csv: 'text/csv', json: 'application/json',
-  yaml: 'text/yaml', yml: 'text/yaml', pdf: 'application/pdf',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  txt: 'text/plain',
+  log: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  json: 'application/json',
+  yaml: 'text/yaml',
+  yml: 'text/yaml',
+  pdf: 'application/pdf',
 };
 
 export function guessMimetype(name: string, bytes?: Buffer): string {
@@ -23,7 +34,12 @@ export function guessMimetype(name: string, bytes?: Buffer): string {
  * Stores bytes POSTed to an upload URL. WebClient sends multipart/form-data (the bytes as a file part);
  * other clients may send the raw bytes, which Slack also accepts. Returns false for an unknown file ID.
  */
-export function receiveUpload(store: SlackStore, fileId: string, contentType: string | undefined, body: Buffer): boolean {
+export function receiveUpload(
+  store: SlackStore,
+  fileId: string,
+  contentType: string | undefined,
+  body: Buffer,
+): boolean {
   const file = store.files.get(fileId);
   if (!file || file.bytes) return false;
   const parts = contentType?.includes('multipart/form-data') ? parseMultipart(body, contentType) : [];
@@ -41,8 +57,14 @@ export const fileMethods: Record<string, MethodHandler> = {
     if (!filename || length < 0) throw new SlackApiError('invalid_arguments');
     const id = slackId('F');
     ctx.store.files.set(id, {
-      id, name: filename, title: filename, altText: str(args, 'alt_text'), mimetype: guessMimetype(filename), size: length,
-      created: Math.floor(Date.now() / 1000), user: ctx.store.opts.botUserId,
+      id,
+      name: filename,
+      title: filename,
+      altText: str(args, 'alt_text'),
+      mimetype: guessMimetype(filename),
+      size: length,
+      created: Math.floor(Date.now() / 1000),
+      user: ctx.store.opts.botUserId,
     });
     return { upload_url: `${ctx.baseUrl}/upload/${id}`, file_id: id };
   },
@@ -63,11 +85,21 @@ export const fileMethods: Record<string, MethodHandler> = {
       if (!channel.members.includes(ctx.store.opts.botUserId)) throw new SlackApiError('not_in_channel');
       const threadTs = str(args, 'thread_ts');
       const blocks = Array.isArray(args.blocks) ? args.blocks : undefined;
-      const fileRefs: EmulatedFileRef[] = stored.map((f) => ({ id: f.id, title: f.title, name: f.name, url: fileUrl(ctx.baseUrl, f.id) }));
+      const fileRefs: EmulatedFileRef[] = stored.map((f) => ({
+        id: f.id,
+        title: f.title,
+        name: f.name,
+        url: fileUrl(ctx.baseUrl, f.id),
+      }));
       const { botUserId, botId } = ctx.store.opts;
       ctx.store.addMessage({
-        channel: channel.id, threadTs: threadTs && ctx.store.find(channel.id, threadTs) ? threadTs : undefined,
-        text: str(args, 'initial_comment') ?? '', user: botUserId, botId, blocks, files: fileRefs,
+        channel: channel.id,
+        threadTs: threadTs && ctx.store.find(channel.id, threadTs) ? threadTs : undefined,
+        text: str(args, 'initial_comment') ?? '',
+        user: botUserId,
+        botId,
+        blocks,
+        files: fileRefs,
       });
     }
     return { files: stored.map((f) => slackFile(f, ctx.baseUrl)) };

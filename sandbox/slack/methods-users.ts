@@ -7,8 +7,13 @@ export const userMethods: Record<string, MethodHandler> = {
   'auth.test': (_args, ctx) => {
     const { teamId, teamName, botUserId, botId } = ctx.store.opts;
     return {
-      url: `${ctx.baseUrl}/`, team: teamName, user: ctx.store.userName(botUserId), team_id: teamId, user_id: botUserId,
-      bot_id: botId, is_enterprise_install: false,
+      url: `${ctx.baseUrl}/`,
+      team: teamName,
+      user: ctx.store.userName(botUserId),
+      team_id: teamId,
+      user_id: botUserId,
+      bot_id: botId,
+      is_enterprise_install: false,
     };
   },
 
@@ -20,12 +25,21 @@ export const userMethods: Record<string, MethodHandler> = {
 
   'users.list': (args, ctx) => {
     const { page, meta } = paginate([...ctx.store.users.values()], args, 200);
-    return { members: page.map((u) => slackUser(ctx.store, u)), cache_ts: Math.floor(Date.now() / 1000), response_metadata: meta };
+    return {
+      members: page.map((u) => slackUser(ctx.store, u)),
+      cache_ts: Math.floor(Date.now() / 1000),
+      response_metadata: meta,
+    };
   },
 
   'usergroups.list': (_args, ctx) => ({
     usergroups: ctx.store.groups.map((g) => ({
-      id: g.id, team_id: ctx.store.opts.teamId, handle: g.handle, name: g.handle, is_usergroup: true, user_count: g.users.length,
+      id: g.id,
+      team_id: ctx.store.opts.teamId,
+      handle: g.handle,
+      name: g.handle,
+      is_usergroup: true,
+      user_count: g.users.length,
     })),
   }),
 

@@ -6,13 +6,51 @@ export interface MrkdwnContext {
 }
 
 const EMOJI: Record<string, string> = {
-  eyes: '👀', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', warning: '⚠️', rotating_light: '🚨', fire: '🔥',
-  '+1': '👍', thumbsup: '👍', '-1': '👎', thumbsdown: '👎', tada: '🎉', rocket: '🚀', hourglass: '⌛',
-  hourglass_flowing_sand: '⏳', red_circle: '🔴', large_green_circle: '🟢', large_yellow_circle: '🟡', mag: '🔍',
-  bell: '🔔', no_entry: '⛔', no_entry_sign: '🚫', stopwatch: '⏱️', memo: '📝', wrench: '🔧', bulb: '💡',
-  robot_face: '🤖', chart_with_upwards_trend: '📈', page_facing_up: '📄', lock: '🔒', pray: '🙏', thinking_face: '🤔',
-  slightly_smiling_face: '🙂', arrows_counterclockwise: '🔄', information_source: 'ℹ️', question: '❓', bug: '🐛',
-  sos: '🆘', zzz: '💤', telescope: '🔭', hammer_and_wrench: '🛠️', clipboard: '📋', link: '🔗', white_circle: '⚪',
+  eyes: '👀',
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  x: '❌',
+  warning: '⚠️',
+  rotating_light: '🚨',
+  fire: '🔥',
+  '+1': '👍',
+  thumbsup: '👍',
+  '-1': '👎',
+  thumbsdown: '👎',
+  tada: '🎉',
+  rocket: '🚀',
+  hourglass: '⌛',
+  hourglass_flowing_sand: '⏳',
+  red_circle: '🔴',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  mag: '🔍',
+  bell: '🔔',
+  no_entry: '⛔',
+  no_entry_sign: '🚫',
+  stopwatch: '⏱️',
+  memo: '📝',
+  wrench: '🔧',
+  bulb: '💡',
+  robot_face: '🤖',
+  chart_with_upwards_trend: '📈',
+  page_facing_up: '📄',
+  lock: '🔒',
+  pray: '🙏',
+  thinking_face: '🤔',
+  slightly_smiling_face: '🙂',
+  arrows_counterclockwise: '🔄',
+  information_source: 'ℹ️',
+  question: '❓',
+  bug: '🐛',
+  sos: '🆘',
+  zzz: '💤',
+  telescope: '🔭',
+  hammer_and_wrench: '🛠️',
+  clipboard: '📋',
+  link: '🔗',
+  white_circle: '⚪',
+  test_tube: '🧪',
 };
 
 export function emoji(name: string): string {
@@ -20,7 +58,10 @@ export function emoji(name: string): string {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** Slack itself escapes &, < and > in message text; undo that before escaping for HTML. */
@@ -56,11 +97,16 @@ export function mrkdwnToHtml(text: string, ctx: MrkdwnContext): string {
   let out = '';
   let last = 0;
   for (const m of text.matchAll(token)) {
-    out += inline(text.slice(last, m.index));
-    if (m[1] !== undefined) out += `<pre>${escapeHtml(unslack(m[1].replace(/^\n/, '')))}</pre>`;
-    else if (m[2] !== undefined) out += `<code>${escapeHtml(unslack(m[2]))}</code>`;
-    else out += angle(m[3], ctx);
-    last = (m.index ?? 0) + m[0].length;
+    const before = text.slice(last, m.index);
+    const end = (m.index ?? 0) + m[0].length;
+    last = end;
+    if (m[1] !== undefined) {
+      // A code block is its own paragraph: the line breaks around it would only add blank lines.
+      out += `${inline(before.replace(/\n$/, ''))}<pre>${escapeHtml(unslack(m[1].replace(/^\n/, '')))}</pre>`;
+      if (text[end] === '\n') last += 1;
+    } else {
+      out += inline(before) + (m[2] !== undefined ? `<code>${escapeHtml(unslack(m[2]))}</code>` : angle(m[3], ctx));
+    }
   }
   return out + inline(text.slice(last));
 }

@@ -11,7 +11,8 @@ export const CLIENT_SCRIPT = String.raw`
   var state = { channel: document.body.dataset.channel, version: Number(document.body.dataset.version), rendered: null,
     replyTo: null, closed: {} };
   var saved = localStorage.getItem('lookout-sandbox-as');
-  if (saved && Array.prototype.some.call(select.options, function (o) { return o.value === saved; })) select.value = saved;
+  var known = Array.prototype.some.call(select.options, function (o) { return o.value === saved; });
+  if (saved && known) select.value = saved;
 
   var toastTimer;
   function toast(text, isError) {
@@ -45,7 +46,9 @@ export const CLIENT_SCRIPT = String.raw`
     $('sidebar').innerHTML = view.sidebar;
     $('ch-header').innerHTML = view.header;
     messages.innerHTML = view.messages;
-    document.querySelectorAll('details.thread').forEach(function (d) { if (state.closed[d.dataset.thread]) d.open = false; });
+    document.querySelectorAll('details.thread').forEach(function (d) {
+      if (state.closed[d.dataset.thread]) d.open = false;
+    });
     state.version = view.version;
     state.rendered = state.channel;
     var target = targetTs && document.getElementById(state.channel + '-' + targetTs);
@@ -58,7 +61,9 @@ export const CLIENT_SCRIPT = String.raw`
   }
   function refresh(targetTs) {
     var q = '?channel=' + encodeURIComponent(state.channel) + '&as=' + encodeURIComponent(select.value);
-    return fetch('/sandbox/view' + q).then(function (r) { return r.json(); }).then(function (v) { render(v, targetTs); });
+    return fetch('/sandbox/view' + q)
+      .then(function (r) { return r.json(); })
+      .then(function (v) { render(v, targetTs); });
   }
   function poll() {
     fetch('/sandbox/state.json')
@@ -85,10 +90,19 @@ export const CLIENT_SCRIPT = String.raw`
     if (button) {
       var label = 'Clicked "' + button.textContent.trim() + '"';
       button.disabled = true;
-      post('/sandbox/click', { channel: button.dataset.channel, ts: button.dataset.ts, actionId: button.dataset.actionId,
-        userId: select.value })
+      var d = button.dataset;
+      post('/sandbox/click', { channel: d.channel, ts: d.ts, actionId: d.actionId, userId: select.value })
         .then(function (res) { report(label, res); }, fail(label))
         .then(function () { button.disabled = false; });
+      return;
+    }
+    var control = el.closest('[data-control]');
+    if (control) {
+      var name = control.textContent.trim();
+      control.disabled = true;
+      post('/sandbox/control', { id: control.dataset.control })
+        .then(function (res) { toast(name + ': ' + (res.ok ? res.result : res.error), !res.ok); }, fail(name))
+        .then(function () { control.disabled = false; return refresh(); });
       return;
     }
     var react = el.closest('[data-react]');
@@ -113,7 +127,8 @@ export const CLIENT_SCRIPT = String.raw`
     e.preventDefault();
     var text = input.value.trim();
     if (!text) return;
-    post('/sandbox/post', { channel: state.channel, text: text, userId: select.value, threadTs: state.replyTo || undefined })
+    var threadTs = state.replyTo || undefined;
+    post('/sandbox/post', { channel: state.channel, text: text, userId: select.value, threadTs: threadTs })
       .then(function (res) {
         if (res.ts) input.value = '';
         report('Message', res);

@@ -1,5 +1,6 @@
-import { escapeHtml } from './mrkdwn.js';
+import { escapeHtml, plainToHtml } from './mrkdwn.js';
 import { CLIENT_SCRIPT } from './page-script.js';
+import { STYLES } from './page-styles.js';
 
 /** The sandbox page's frame: layout, styles and the small polling script. No external assets. */
 
@@ -11,104 +12,44 @@ export interface PageParts {
   version: number;
   actingAs: string;
   users: { id: string; name: string; realName: string }[];
+  controls: { id: string; label: string }[];
   sidebar: string;
   header: string;
   messages: string;
 }
 
-const STYLES = `
-*{box-sizing:border-box}
-body{margin:0;height:100vh;display:flex;flex-direction:column;font:15px/1.46 -apple-system,BlinkMacSystemFont,"Segoe UI",Lato,Roboto,Helvetica,Arial,sans-serif;color:#1d1c1d;background:#fff}
-a{color:#1264a3;text-decoration:none}a:hover{text-decoration:underline}
-.banner{background:#fff4d6;color:#5c4400;border-bottom:1px solid #f2d98c;padding:7px 16px;font-weight:600;text-align:center}
-.topbar{background:#350d36;color:#fff;display:flex;align-items:center;gap:16px;padding:6px 16px;font-size:13px}
-.topbar .brand{font-weight:700;font-size:14px}.topbar .spacer{flex:1}
-.topbar select{background:#4a154b;color:#fff;border:1px solid #7c3085;border-radius:4px;padding:3px 6px;font:inherit}
-.app{flex:1;display:flex;min-height:0}
-.sidebar{width:250px;background:#3f0e40;color:#cfc3cf;overflow-y:auto;padding-bottom:16px;flex-shrink:0}
-.side-team{color:#fff;font-weight:800;font-size:17px;padding:14px 16px;border-bottom:1px solid #522653}
-.side-section{padding:14px 16px 4px;font-size:13px;font-weight:600;color:#bcabbc}
-.side-item{display:flex;align-items:center;gap:8px;padding:3px 16px;color:#cfc3cf;font-size:15px}
-.side-item:hover{background:#350d36;text-decoration:none}.side-item.active{background:#1164a3;color:#fff}
-.side-item .icon{width:14px;text-align:center;opacity:.8}.side-item .count{margin-left:auto;font-size:11px;opacity:.7}
-.side-empty{padding:3px 16px;font-size:13px;opacity:.6}
-.main{flex:1;display:flex;flex-direction:column;min-width:0}
-.ch-header{border-bottom:1px solid #e2e2e2;padding:10px 20px;display:flex;align-items:baseline;gap:12px}
-.ch-title{font-weight:800;font-size:18px}.ch-meta{color:#616061;font-size:13px}.warn{color:#b35c00}
-.messages{flex:1;overflow-y:auto;padding:8px 0 16px}
-.empty{color:#616061;padding:40px 20px;text-align:center}
-.msg{display:flex;gap:10px;padding:8px 20px}.msg:hover{background:#f8f8f8}
-.msg.ephemeral{background:#f4f9ff}.msg.highlight{background:#fff8e1;transition:background 1s}
-.avatar{width:36px;height:36px;border-radius:6px;color:#fff;font-weight:700;display:flex;align-items:center;justify-content:center;flex-shrink:0}
-.msg-body{flex:1;min-width:0}
-.meta{display:flex;align-items:baseline;gap:6px}.author{font-weight:800}
-.meta time,.edited,.muted{color:#616061;font-size:12px}
-.app-badge{background:#e8e8e8;color:#616061;font-size:10px;font-weight:700;padding:1px 4px;border-radius:3px}
-.ephemeral-note{color:#616061;font-size:12px;font-style:italic}
-.text,.blk-section{word-wrap:break-word}
-code{font:12px Menlo,Consolas,monospace;background:#f6f6f6;border:1px solid #e2e2e2;color:#c01343;padding:1px 3px;border-radius:3px}
-pre{font:12px/1.5 Menlo,Consolas,monospace;background:#f8f8f8;border:1px solid #e2e2e2;border-radius:4px;padding:8px;white-space:pre-wrap;margin:4px 0}
-blockquote{border-left:4px solid #ddd;margin:2px 0;padding-left:10px;color:#454245}
-.mention{background:#e8f5fa;color:#1264a3;border-radius:3px;padding:0 2px}
-.blocks>*{margin:4px 0}.blk-section{display:flex;gap:12px}.blk-main{flex:1}
-.blk-fields{display:grid;grid-template-columns:1fr 1fr;gap:4px 16px;margin-top:4px}
-.blk-header{font-weight:800;font-size:18px;margin-top:6px}
-.blk-context{display:flex;align-items:center;gap:6px;color:#616061;font-size:12px}
-.blk-thumb{width:16px;height:16px;border-radius:3px}.blk-accessory .blk-thumb{width:72px;height:72px;border-radius:6px}
-.blk-divider{border:0;border-top:1px solid #e2e2e2;margin:10px 0}
-.blk-actions{display:flex;flex-wrap:wrap;gap:8px}
-.blk-image{margin:6px 0}.blk-img{max-width:360px;max-height:300px;border-radius:6px;border:1px solid #e2e2e2}
-.blk-inert,.img-missing{display:inline-block;color:#616061;font-size:13px;border:1px dashed #ccc;border-radius:4px;padding:2px 8px}
-.btn{font:inherit;font-size:14px;font-weight:700;padding:4px 12px;border-radius:4px;border:1px solid #c4c4c4;background:#fff;color:#1d1c1d;cursor:pointer}
-.btn:hover{background:#f6f6f6}.btn-primary{background:#007a5a;border-color:#007a5a;color:#fff}.btn-primary:hover{background:#148567}
-.btn-danger{background:#fff;border-color:#e01e5a;color:#e01e5a}.btn-danger:hover{background:#fdf0f4}.btn:disabled{opacity:.5;cursor:wait}
-.att-pretext{margin-top:4px}.att{border-left:4px solid #ddd;border-radius:2px;padding:4px 12px;margin:6px 0}
-.att-author{font-size:13px;font-weight:700}.att-title{font-weight:700}.att-footer{color:#616061;font-size:12px;margin-top:4px}
-.att-fields{display:flex;flex-wrap:wrap;gap:6px 0;margin-top:4px}.att-field{width:100%}.att-field.short{width:50%}
-.files{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}
-.file-img{display:flex;flex-direction:column;color:#616061;font-size:12px}.file-img img{max-width:360px;max-height:280px;border-radius:6px;border:1px solid #e2e2e2}
-.file-chip{border:1px solid #e2e2e2;border-radius:6px;padding:8px 12px}
-.reactions{display:flex;flex-wrap:wrap;align-items:center;gap:4px;margin-top:4px}
-.chip{font:inherit;font-size:12px;background:#f2f2f2;border:1px solid transparent;border-radius:12px;padding:1px 8px;cursor:pointer}
-.chip.mine{background:#e8f5fa;border-color:#1d9bd1}.chip span{font-weight:600;color:#1264a3}
-.picker{position:relative;opacity:0}.msg:hover>.msg-body>.reactions>.picker,.picker[open],.reactions:has(.chip) .picker{opacity:1}
-.picker summary{list-style:none;cursor:pointer;font-size:12px;color:#616061;border:1px solid #e2e2e2;border-radius:12px;padding:1px 8px}
-.picker summary::-webkit-details-marker{display:none}
-.picker-menu{position:absolute;z-index:5;top:24px;left:0;background:#fff;border:1px solid #ddd;border-radius:8px;box-shadow:0 4px 12px rgba(0,0,0,.12);padding:4px;display:flex;gap:2px}
-.picker-menu button{font-size:18px;background:none;border:0;border-radius:4px;cursor:pointer;padding:2px 4px}.picker-menu button:hover{background:#f2f2f2}
-.link{background:none;border:0;color:#1264a3;cursor:pointer;font:inherit;font-size:12px;padding:0;margin-left:6px;visibility:hidden}
-.msg:hover .link.reply{visibility:visible}
-.thread{margin-top:4px}.thread summary{cursor:pointer;font-size:13px;font-weight:700;color:#1264a3}
-.replies{border-left:2px solid #e2e2e2;margin:4px 0 0 2px}.replies .msg{padding:6px 12px}.replies .avatar{width:28px;height:28px;font-size:13px}
-.composer{border:1px solid #c4c4c4;border-radius:8px;margin:0 20px 16px;padding:6px 8px;display:flex;flex-direction:column;gap:4px}
-.composer textarea{border:0;resize:none;font:inherit;outline:none;min-height:40px}
-.composer .row{display:flex;align-items:center;gap:8px;font-size:12px;color:#616061}.composer .row .spacer{flex:1}
-.composer button[type=submit]{background:#007a5a;color:#fff;border:0;border-radius:4px;padding:4px 14px;font-weight:700;cursor:pointer}
-.replying{background:#f4f9ff;border-radius:4px;padding:2px 6px}
-#toast{position:fixed;right:16px;bottom:16px;max-width:420px;background:#1d1c1d;color:#fff;padding:8px 14px;border-radius:6px;font-size:13px;opacity:0;transition:opacity .2s;pointer-events:none}
-#toast.show{opacity:.95}#toast.error{background:#b0103a}
-`;
+const COMPOSER_HINT = 'Message the channel as the person you are acting as (Enter to send, Shift+Enter for a new line)';
+
+function userOption(u: PageParts['users'][number], actingAs: string): string {
+  const selected = u.id === actingAs ? ' selected' : '';
+  return `<option value="${escapeHtml(u.id)}"${selected}>${escapeHtml(u.name)} (${escapeHtml(u.realName)})</option>`;
+}
 
 export function renderPage(p: PageParts): string {
-  const options = p.users
-    .map((u) => `<option value="${escapeHtml(u.id)}"${u.id === p.actingAs ? ' selected' : ''}>${escapeHtml(u.name)} (${escapeHtml(u.realName)})</option>`)
+  const options = p.users.map((u) => userOption(u, p.actingAs)).join('');
+  const banner = p.banner ? `<div class="banner" role="status">${plainToHtml(p.banner)}</div>` : '';
+  const controls = p.controls
+    .map(
+      (c) => `<button type="button" class="control" data-control="${escapeHtml(c.id)}">${escapeHtml(c.label)}</button>`,
+    )
     .join('');
-  const banner = p.banner ? `<div class="banner" role="status">${escapeHtml(p.banner)}</div>` : '';
+  const team = escapeHtml(p.teamName);
+  const cancel = '<button type="button" class="link" id="cancel-reply">cancel</button>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(p.teamName)} · Slack sandbox</title><style>${STYLES}</style></head>
+<title>${team} · Slack sandbox</title><link rel="icon" href="data:,"><style>${STYLES}</style></head>
 <body data-channel="${escapeHtml(p.channelId)}" data-version="${p.version}">
 ${banner}
-<div class="topbar"><span class="brand">${escapeHtml(p.teamName)}</span><span class="muted">local Slack emulator</span><span class="spacer"></span>
-<label>acting as <select id="acting-as">${options}</select></label></div>
+<div class="topbar"><span class="brand">${team}</span><span class="muted">local Slack emulator</span>
+<span class="spacer"></span>${controls}<label>acting as <select id="acting-as">${options}</select></label></div>
 <div class="app">
 <nav class="sidebar" id="sidebar">${p.sidebar}</nav>
 <main class="main">
 <div class="ch-header" id="ch-header">${p.header}</div>
 <div class="messages" id="messages">${p.messages}</div>
 <form class="composer" id="composer">
-<textarea id="composer-text" placeholder="Message the channel as the person you are acting as (Enter to send, Shift+Enter for a new line)"></textarea>
-<div class="row"><span class="replying" id="replying" hidden>Replying in thread · <button type="button" class="link" style="visibility:visible" id="cancel-reply">cancel</button></span>
+<textarea id="composer-text" placeholder="${COMPOSER_HINT}"></textarea>
+<div class="row"><span class="replying" id="replying" hidden>Replying in thread · ${cancel}</span>
 <span class="spacer"></span><button type="submit">Send</button></div>
 </form>
 </main></div>

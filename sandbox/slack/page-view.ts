@@ -16,7 +16,11 @@ export interface ViewOptions {
 
 export function channelLabel(store: SlackStore, c: StoredChannel): string {
   if (c.kind === 'im') return store.users.get(c.imUser ?? '')?.realName ?? c.imUser ?? c.id;
-  if (c.kind === 'mpim') return c.members.filter((m) => m !== store.opts.botUserId).map((m) => store.userName(m)).join(', ');
+  if (c.kind === 'mpim')
+    return c.members
+      .filter((m) => m !== store.opts.botUserId)
+      .map((m) => store.userName(m))
+      .join(', ');
   return c.name;
 }
 
@@ -31,11 +35,20 @@ export function renderSidebar(store: SlackStore, current: string): string {
     const count = store.topLevel(c.id).filter((m) => !m.ephemeralFor).length;
     const badge = count ? `<span class="count">${count}</span>` : '';
     const label = escapeHtml(channelLabel(store, c));
-    return `<a class="side-item${active}" href="#${escapeHtml(c.id)}" data-channel="${escapeHtml(c.id)}"><span class="icon">${icon}</span>${label}${badge}</a>`;
+    const id = escapeHtml(c.id);
+    const text = `<span class="icon">${icon}</span>${label}${badge}`;
+    return `<a class="side-item${active}" href="#${id}" data-channel="${id}">${text}</a>`;
   };
   const all = [...store.channels.values()];
-  const channels = all.filter((c) => c.kind === 'channel').map(item).join('');
-  const dms = all.filter((c) => c.kind !== 'channel').map(item).join('') || '<div class="side-empty">No conversations yet</div>';
+  const channels = all
+    .filter((c) => c.kind === 'channel')
+    .map(item)
+    .join('');
+  const dms =
+    all
+      .filter((c) => c.kind !== 'channel')
+      .map(item)
+      .join('') || '<div class="side-empty">No conversations yet</div>';
   return `<div class="side-team">${escapeHtml(store.opts.teamName)}</div>
 <div class="side-section">Channels</div>${channels}
 <div class="side-section">Direct messages</div>${dms}`;
@@ -46,7 +59,8 @@ export function renderHeader(store: SlackStore, c: StoredChannel | undefined): s
   const prefix = c.kind === 'channel' ? (c.isPrivate ? '🔒 ' : '# ') : '';
   const botIn = c.members.includes(store.opts.botUserId);
   const note = botIn ? '' : ` · <span class="warn">${escapeHtml(store.opts.botName)} is not in this channel</span>`;
-  return `<div class="ch-title">${prefix}${escapeHtml(channelLabel(store, c))}</div><div class="ch-meta">${c.members.length} members${note}</div>`;
+  const title = `<div class="ch-title">${prefix}${escapeHtml(channelLabel(store, c))}</div>`;
+  return `${title}<div class="ch-meta">${c.members.length} members${note}</div>`;
 }
 
 function formatTime(ts: string): { short: string; full: string } {
@@ -73,7 +87,8 @@ function renderFiles(store: SlackStore, m: EmulatedMessage): string {
     const href = `/files/${encodeURIComponent(f.id)}`;
     const title = escapeHtml(f.title ?? f.name ?? f.id);
     if (store.files.get(f.id)?.mimetype.startsWith('image/')) {
-      return `<a class="file-img" href="${href}" target="_blank"><img src="${href}" alt="${title}" loading="lazy"><span>${title}</span></a>`;
+      const img = `<img src="${href}" alt="${title}" loading="lazy">`;
+      return `<a class="file-img" href="${href}" target="_blank">${img}<span>${title}</span></a>`;
     }
     return `<a class="file-chip" href="${href}" target="_blank">📄 ${title}</a>`;
   });
@@ -81,17 +96,35 @@ function renderFiles(store: SlackStore, m: EmulatedMessage): string {
 }
 
 function renderReactions(store: SlackStore, m: EmulatedMessage, actingAs: string): string {
-  const data = `data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}"`;
+  if (!m.reactions.length) return '';
   const chips = m.reactions.map((r) => {
     const mine = r.users.includes(actingAs);
     const who = escapeHtml(r.users.map((u) => store.userName(u)).join(', '));
-    return `<button type="button" class="chip${mine ? ' mine' : ''}" ${data} data-react="${escapeHtml(r.name)}"${mine ? ' data-mine="1"' : ''} title="${who} reacted with :${escapeHtml(r.name)}:">${escapeHtml(emoji(r.name))} <span>${r.users.length}</span></button>`;
+    const attrs = `${messageData(m)} data-react="${escapeHtml(r.name)}"${mine ? ' data-mine="1"' : ''}`;
+    const title = `${who} reacted with :${escapeHtml(r.name)}:${mine ? ' (click to remove yours)' : ''}`;
+    const label = `${escapeHtml(emoji(r.name))} <span>${r.users.length}</span>`;
+    return `<button type="button" class="chip${mine ? ' mine' : ''}" ${attrs} title="${title}">${label}</button>`;
   });
+  return `<div class="reactions">${chips.join('')}</div>`;
+}
+
+function messageData(m: EmulatedMessage): string {
+  return `data-channel="${escapeHtml(m.channel)}" data-ts="${escapeHtml(m.ts)}"`;
+}
+
+/** The hover toolbar, as in Slack: quick reactions and "reply in thread". */
+function renderTools(m: EmulatedMessage): string {
+  if (m.ephemeralFor) return '';
   const quick = QUICK_REACTIONS.map(
-    (name) => `<button type="button" ${data} data-react="${name}" title=":${name}:">${emoji(name)}</button>`,
+    (name) => `<button type="button" ${messageData(m)} data-react="${name}" title=":${name}:">${emoji(name)}</button>`,
   ).join('');
-  const picker = `<details class="picker"><summary title="Add reaction">☺︎+</summary><div class="picker-menu">${quick}</div></details>`;
-  return `<div class="reactions">${chips.join('')}${picker}</div>`;
+  const summary = '<summary class="tool" title="Add reaction">☺︎+</summary>';
+  const picker = `<details class="picker">${summary}<div class="picker-menu">${quick}</div></details>`;
+  const isParent = !m.threadTs || m.threadTs === m.ts;
+  const reply = isParent
+    ? `<button type="button" class="tool" data-reply="${escapeHtml(m.ts)}" title="Reply in thread">💬</button>`
+    : '';
+  return `<div class="msg-tools">${picker}${reply}</div>`;
 }
 
 function renderMessage(view: ViewOptions, m: EmulatedMessage, replies: EmulatedMessage[]): string {
@@ -99,28 +132,38 @@ function renderMessage(view: ViewOptions, m: EmulatedMessage, replies: EmulatedM
   const who = author(store, m);
   const time = formatTime(m.ts);
   const ctx: BlockContext = {
-    channel: m.channel, ts: m.ts, userName: (id) => store.userName(id),
+    channel: m.channel,
+    ts: m.ts,
+    userName: (id) => store.userName(id),
     channelName: (id) => store.channels.get(id)?.name ?? id,
   };
   // Slack shows blocks instead of text when a message has both; text is the notification fallback.
-  const body = m.blocks?.length ? blocksToHtml(m.blocks, ctx) : m.text ? `<div class="text">${mrkdwnToHtml(m.text, ctx)}</div>` : '';
+  const body = m.blocks?.length
+    ? blocksToHtml(m.blocks, ctx)
+    : m.text
+      ? `<div class="text">${mrkdwnToHtml(m.text, ctx)}</div>`
+      : '';
   const badge = who.isBot ? '<span class="app-badge">APP</span>' : '';
   const edited = m.edited ? '<span class="edited">(edited)</span>' : '';
   const ephemeral = m.ephemeralFor ? '<div class="ephemeral-note">👁 Only visible to you</div>' : '';
-  const isParent = !m.threadTs || m.threadTs === m.ts;
-  const reply = isParent && !m.ephemeralFor ? `<button type="button" class="link reply" data-reply="${escapeHtml(m.ts)}">Reply in thread</button>` : '';
   const thread = replies.length ? renderThread(view, m, replies) : '';
+  const name = `<span class="author">${escapeHtml(who.name)}</span>`;
+  const stamp = `<time datetime="${time.full}" title="${time.full}">${time.short}</time>`;
+  const extras = attachmentsToHtml(m.attachments, ctx) + renderFiles(store, m) + renderReactions(store, m, actingAs);
   return `<div class="msg${m.ephemeralFor ? ' ephemeral' : ''}" id="${escapeHtml(`${m.channel}-${m.ts}`)}">
 <div class="avatar" style="background:${avatarColor(who.key)}">${escapeHtml(who.name.slice(0, 1).toUpperCase())}</div>
-<div class="msg-body"><div class="meta"><span class="author">${escapeHtml(who.name)}</span>${badge}<time datetime="${time.full}" title="${time.full}">${time.short}</time>${edited}${reply}</div>
-${ephemeral}${body}${attachmentsToHtml(m.attachments, ctx)}${renderFiles(store, m)}${m.ephemeralFor ? '' : renderReactions(store, m, actingAs)}${thread}</div></div>`;
+<div class="msg-body"><div class="meta">${name}${badge}${stamp}${edited}</div>
+${ephemeral}${body}${extras}${thread}</div>${renderTools(m)}</div>`;
 }
 
 function renderThread(view: ViewOptions, parent: EmulatedMessage, replies: EmulatedMessage[]): string {
   const last = formatTime(replies[replies.length - 1].ts).short;
   const n = replies.length;
   const items = replies.map((r) => renderMessage(view, r, [])).join('');
-  return `<details class="thread" data-thread="${escapeHtml(parent.ts)}" open><summary><span class="reply-count">${n} ${n === 1 ? 'reply' : 'replies'}</span> <span class="muted">Last reply ${last}</span></summary><div class="replies">${items}</div></details>`;
+  const count = `<span class="reply-count">${n} ${n === 1 ? 'reply' : 'replies'}</span>`;
+  const summary = `<summary>${count} <span class="muted">Last reply ${last}</span></summary>`;
+  const open = `<details class="thread" data-thread="${escapeHtml(parent.ts)}" open>`;
+  return `${open}${summary}<div class="replies">${items}</div></details>`;
 }
 
 export function renderMessages(view: ViewOptions, channel: StoredChannel | undefined): string {
@@ -128,7 +171,9 @@ export function renderMessages(view: ViewOptions, channel: StoredChannel | undef
   const shown = (m: EmulatedMessage) => !m.ephemeralFor || m.ephemeralFor === view.actingAs;
   const top = view.store.topLevel(channel.id).filter(shown);
   if (!top.length) {
-    return `<div class="empty">This is the very beginning of <b>${escapeHtml(channelLabel(view.store, channel))}</b>. Alerts Lookout posts here will show up in this pane.</div>`;
+    const name = escapeHtml(channelLabel(view.store, channel));
+    const intro = `This is the very beginning of <b>${name}</b>.`;
+    return `<div class="empty">${intro} What Lookout posts here will show up in this pane.</div>`;
   }
   return top.map((m) => renderMessage(view, m, view.store.thread(channel.id, m.ts).filter(shown))).join('');
 }

@@ -54,7 +54,16 @@ export class ResponseUrls {
     const { botUserId, botId } = store.opts;
     const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : original?.threadTs;
     const ephemeralFor = body.response_type === 'in_channel' ? undefined : target.userId;
-    store.addMessage({ channel: target.channel, threadTs, text, user: botUserId, botId, blocks, attachments, ephemeralFor });
+    store.addMessage({
+      channel: target.channel,
+      threadTs,
+      text,
+      user: botUserId,
+      botId,
+      blocks,
+      attachments,
+      ephemeralFor,
+    });
     return { status: 200, body: { ok: true } };
   }
 }

@@ -6,7 +6,12 @@ export function signSlackRequest(secret: string, timestamp: number | string, bod
 }
 
 /** Constant-time check of a signature header against the expected one (for tests and the emulator's own use). */
-export function isValidSlackSignature(secret: string, timestamp: number | string, body: string, signature: string): boolean {
+export function isValidSlackSignature(
+  secret: string,
+  timestamp: number | string,
+  body: string,
+  signature: string,
+): boolean {
   const expected = Buffer.from(signSlackRequest(secret, timestamp, body));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);

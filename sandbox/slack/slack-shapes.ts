@@ -10,9 +10,21 @@ export function fileUrl(baseUrl: string, id: string): string {
 export function slackFile(f: StoredFile, baseUrl: string): Record<string, unknown> {
   const url = fileUrl(baseUrl, f.id);
   return {
-    id: f.id, created: f.created, timestamp: f.created, name: f.name, title: f.title, mimetype: f.mimetype,
-    filetype: f.name.split('.').pop() ?? 'binary', user: f.user, size: f.size, mode: 'hosted', is_external: false,
-    url_private: url, url_private_download: url, permalink: url, alt_txt: f.altText,
+    id: f.id,
+    created: f.created,
+    timestamp: f.created,
+    name: f.name,
+    title: f.title,
+    mimetype: f.mimetype,
+    filetype: f.name.split('.').pop() ?? 'binary',
+    user: f.user,
+    size: f.size,
+    mode: 'hosted',
+    is_external: false,
+    url_private: url,
+    url_private_download: url,
+    permalink: url,
+    alt_txt: f.altText,
   };
 }
 
@@ -34,7 +46,8 @@ export function slackMessage(store: SlackStore, m: EmulatedMessage, baseUrl: str
     out.upload = true;
   }
   if (m.edited) out.edited = { user: m.user, ts: m.ts };
-  if (m.reactions.length) out.reactions = m.reactions.map((r) => ({ name: r.name, users: r.users, count: r.users.length }));
+  if (m.reactions.length)
+    out.reactions = m.reactions.map((r) => ({ name: r.name, users: r.users, count: r.users.length }));
   if (m.threadTs && m.threadTs !== m.ts) {
     out.thread_ts = m.threadTs;
     out.parent_user_id = store.find(m.channel, m.threadTs)?.user;
@@ -43,7 +56,10 @@ export function slackMessage(store: SlackStore, m: EmulatedMessage, baseUrl: str
   if (replies.length) {
     const users = [...new Set(replies.map((r) => r.user ?? r.botId ?? ''))].filter(Boolean);
     Object.assign(out, {
-      thread_ts: m.ts, reply_count: replies.length, reply_users: users, reply_users_count: users.length,
+      thread_ts: m.ts,
+      reply_count: replies.length,
+      reply_users: users,
+      reply_users_count: users.length,
       latest_reply: replies[replies.length - 1].ts,
     });
   }
@@ -53,21 +69,52 @@ export function slackMessage(store: SlackStore, m: EmulatedMessage, baseUrl: str
 export function slackChannel(store: SlackStore, c: StoredChannel): Record<string, unknown> {
   const isMember = c.members.includes(store.opts.botUserId);
   if (c.kind === 'im') {
-    return { id: c.id, created: c.created, is_im: true, is_org_shared: false, user: c.imUser, is_user_deleted: false, priority: 0 };
+    return {
+      id: c.id,
+      created: c.created,
+      is_im: true,
+      is_org_shared: false,
+      user: c.imUser,
+      is_user_deleted: false,
+      priority: 0,
+    };
   }
   const topic = { value: '', creator: '', last_set: 0 };
   return {
-    id: c.id, name: c.name, name_normalized: c.name, is_channel: c.kind === 'channel', is_group: false, is_im: false,
-    is_mpim: c.kind === 'mpim', is_private: c.isPrivate, created: c.created, creator: c.creator, is_archived: false,
-    is_general: false, is_shared: false, is_org_shared: false, is_member: isMember, num_members: c.members.length,
-    topic, purpose: topic, context_team_id: store.opts.teamId,
+    id: c.id,
+    name: c.name,
+    name_normalized: c.name,
+    is_channel: c.kind === 'channel',
+    is_group: false,
+    is_im: false,
+    is_mpim: c.kind === 'mpim',
+    is_private: c.isPrivate,
+    created: c.created,
+    creator: c.creator,
+    is_archived: false,
+    is_general: false,
+    is_shared: false,
+    is_org_shared: false,
+    is_member: isMember,
+    num_members: c.members.length,
+    topic,
+    purpose: topic,
+    context_team_id: store.opts.teamId,
   };
 }
 
 export function slackUser(store: SlackStore, u: StoredUser): Record<string, unknown> {
   return {
-    id: u.id, team_id: store.opts.teamId, name: u.name, real_name: u.realName, deleted: false, is_bot: u.isBot,
-    is_admin: false, is_app_user: false, tz: 'UTC', tz_offset: 0,
+    id: u.id,
+    team_id: store.opts.teamId,
+    name: u.name,
+    real_name: u.realName,
+    deleted: false,
+    is_bot: u.isBot,
+    is_admin: false,
+    is_app_user: false,
+    tz: 'UTC',
+    tz_offset: 0,
     profile: { real_name: u.realName, display_name: u.name, real_name_normalized: u.realName, team: store.opts.teamId },
   };
 }

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type {
-  ChannelOption, EmulatedMessage, StoredChannel, StoredFile, StoredUser, UserGroupOption, UserOption,
+  ChannelOption,
+  EmulatedMessage,
+  StoredChannel,
+  StoredFile,
+  StoredUser,
+  UserGroupOption,
+  UserOption,
 } from './types.js';
 
 export interface StoreOptions {
@@ -47,12 +53,25 @@ export class SlackStore {
   version = 0;
 
   constructor(readonly opts: StoreOptions) {
-    this.users.set(opts.botUserId, { id: opts.botUserId, name: opts.botName.toLowerCase(), realName: opts.botName, isBot: true });
-    for (const u of opts.users) this.users.set(u.id, { id: u.id, name: u.name, realName: u.realName ?? u.name, isBot: false });
+    this.users.set(opts.botUserId, {
+      id: opts.botUserId,
+      name: opts.botName.toLowerCase(),
+      realName: opts.botName,
+      isBot: true,
+    });
+    for (const u of opts.users)
+      this.users.set(u.id, { id: u.id, name: u.name, realName: u.realName ?? u.name, isBot: false });
     const people = opts.users.map((u) => u.id);
     for (const c of opts.channels) {
       const members = c.isMember === false ? people : [opts.botUserId, ...people];
-      this.addChannel({ id: c.id, name: c.name, kind: 'channel', isPrivate: c.isPrivate ?? false, members, creator: people[0] ?? opts.botUserId });
+      this.addChannel({
+        id: c.id,
+        name: c.name,
+        kind: 'channel',
+        isPrivate: c.isPrivate ?? false,
+        members,
+        creator: people[0] ?? opts.botUserId,
+      });
     }
     this.groups = opts.userGroups.map((g) => ({ ...g, users: [...g.users] }));
   }
@@ -82,7 +101,15 @@ export class SlackStore {
     const existing = [...this.channels.values()].find((c) => c.kind === 'im' && c.imUser === userId);
     if (existing) return existing;
     const id = `D${userId.replace(/^[UW]/, '')}`;
-    return this.addChannel({ id, name: userId, kind: 'im', isPrivate: true, members: [this.opts.botUserId, userId], creator: this.opts.botUserId, imUser: userId });
+    return this.addChannel({
+      id,
+      name: userId,
+      kind: 'im',
+      isPrivate: true,
+      members: [this.opts.botUserId, userId],
+      creator: this.opts.botUserId,
+      imUser: userId,
+    });
   }
 
   openMpim(userIds: string[]): StoredChannel {
@@ -90,13 +117,25 @@ export class SlackStore {
     const existing = [...this.channels.values()].find((c) => c.kind === 'mpim' && c.members.join() === members.join());
     if (existing) return existing;
     const name = `mpdm-${members.map((m) => this.users.get(m)?.name ?? m).join('--')}-1`;
-    return this.addChannel({ id: slackId('G'), name, kind: 'mpim', isPrivate: true, members, creator: this.opts.botUserId });
+    return this.addChannel({
+      id: slackId('G'),
+      name,
+      kind: 'mpim',
+      isPrivate: true,
+      members,
+      creator: this.opts.botUserId,
+    });
   }
 
   /** Stores a message with a fresh ts; a reply to a reply joins the parent's thread, as in Slack. */
   addMessage(m: Omit<EmulatedMessage, 'ts' | 'reactions'>): EmulatedMessage {
     const parent = m.threadTs ? this.find(m.channel, m.threadTs) : undefined;
-    const message: EmulatedMessage = { ...m, threadTs: parent?.threadTs ?? m.threadTs, ts: this.clock.next(), reactions: [] };
+    const message: EmulatedMessage = {
+      ...m,
+      threadTs: parent?.threadTs ?? m.threadTs,
+      ts: this.clock.next(),
+      reactions: [],
+    };
     if (message.attachments) message.attachments = structuredClone(message.attachments);
     if (message.blocks) message.blocks = this.withBlockIds(message.blocks);
     this.all.push(message);

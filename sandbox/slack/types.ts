@@ -20,8 +20,16 @@ export interface SlackEmulatorOptions {
   channels?: ChannelOption[];
   users?: UserOption[];
   userGroups?: UserGroupOption[];
-  /** Shown at the top of the sandbox page. */
+  /** Shown at the top of the sandbox page (emoji shortcodes allowed). */
   banner?: string;
+  /** Buttons in the sandbox page's top bar, e.g. "Fire sample alert"; what run() returns is shown to the person. */
+  controls?: SandboxControl[];
+}
+
+export interface SandboxControl {
+  id: string;
+  label: string;
+  run: () => Promise<string | void> | string | void;
 }
 
 export interface ChannelOption {

@@ -46,7 +46,11 @@ export class WebApi {
     this.calls.push({ method, args, at: Date.now() });
     const failure = this.takeFailure(method);
     if (failure?.status === 429) {
-      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(failure.retryAfter) } };
+      return {
+        status: 429,
+        body: { ok: false, error: 'ratelimited' },
+        headers: { 'retry-after': String(failure.retryAfter) },
+      };
     }
     if (failure) return { status: failure.status, body: { ok: false, error: 'internal_error' }, headers: {} };
     const handler = this.methods[method];
@@ -96,7 +100,10 @@ export function bool(args: Args, key: string): boolean {
 export function list(args: Args, key: string): string[] {
   const v = args[key];
   if (Array.isArray(v)) return v.map(String);
-  return (str(args, key) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (str(args, key) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function requireChannel(ctx: MethodContext, args: Args, key = 'channel'): StoredChannel {

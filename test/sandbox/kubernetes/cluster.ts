@@ -1,4 +1,4 @@
-/** Starts a KubernetesTestServer and real @kubernetes/client-node clients pointed at it through a written kubeconfig. */
+/** Starts a KubernetesTestServer plus real @kubernetes/client-node clients that reach it via a written kubeconfig. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

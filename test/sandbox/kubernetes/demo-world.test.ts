@@ -12,9 +12,11 @@ test('the CrashLoopBackOff pod reads back exactly as the API reports it', async 
   const pod = await c.core.readNamespacedPod({ name: DEMO_POD, namespace: DEMO_NAMESPACE });
   expect(pod.kind).toBe('Pod');
   expect(pod.metadata?.uid).toBe(DEMO_POD_UID);
-  expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ReplicaSet', name: 'cart-7d9f8b6c5', controller: true });
+  const owner = pod.metadata?.ownerReferences?.[0];
+  expect(owner).toMatchObject({ kind: 'ReplicaSet', name: 'cart-7d9f8b6c5', controller: true });
   expect(pod.status?.phase).toBe('Running');
-  expect(pod.status?.conditions?.find((x) => x.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
+  const ready = pod.status?.conditions?.find((x) => x.type === 'Ready');
+  expect(ready).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
   const cs = pod.status!.containerStatuses![0];
   expect(cs.name).toBe('cart');
   expect(cs.ready).toBe(false);
@@ -51,7 +53,8 @@ test('logs end in the start-up crash, events tell the back-off story, metrics ar
   const previous = await c.core.readNamespacedPodLog({ name: DEMO_POD, namespace: 'shop', previous: true });
   expect(previous).toContain('panic: dial tcp 10.0.3.7:6379: connect: connection refused');
   expect(previous).toContain('goroutine 1 [running]:');
-  const events = await c.core.listNamespacedEvent({ namespace: 'shop', fieldSelector: `involvedObject.name=${DEMO_POD}` });
+  const fieldSelector = `involvedObject.name=${DEMO_POD}`;
+  const events = await c.core.listNamespacedEvent({ namespace: 'shop', fieldSelector });
   const reasons = events.items.map((e) => `${e.type}/${e.reason}`).sort();
   expect(reasons).toEqual(['Normal/Created', 'Normal/Pulled', 'Normal/Started', 'Warning/BackOff']);
   const backOff = events.items.find((e) => e.reason === 'BackOff')!;

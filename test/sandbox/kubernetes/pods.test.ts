@@ -62,9 +62,10 @@ describe('reads', () => {
     const previous = await c.core.readNamespacedPodLog({ name: DEMO_POD, namespace: ns, previous: true });
     expect(previous).not.toBe(current);
     expect(previous).toContain('"msg":"starting cart service"');
-    const tail = await c.core.readNamespacedPodLog({ name: 'worker-0', namespace: ns, container: 'worker', tailLines: 2 });
+    const worker = { name: 'worker-0', namespace: ns, container: 'worker' };
+    const tail = await c.core.readNamespacedPodLog({ ...worker, tailLines: 2 });
     expect(tail).toBe('three\nfour\n');
-    const head = await c.core.readNamespacedPodLog({ name: 'worker-0', namespace: ns, container: 'worker', limitBytes: 7 });
+    const head = await c.core.readNamespacedPodLog({ ...worker, limitBytes: 7 });
     expect(head).toBe('one\ntwo');
     const absent = await c.core.readNamespacedPodLog({ name: 'worker-0', namespace: ns, container: 'istio-proxy' });
     expect(absent).toBe('');
@@ -74,10 +75,15 @@ describe('reads', () => {
     const choose = await apiError(c.core.readNamespacedPodLog({ name: 'worker-0', namespace: ns }));
     expect(choose.code).toBe(400);
     expect(choose.status.message).toBe(
-      'a container name must be specified for pod worker-0, choose one of: [worker istio-proxy] or one of the init containers: [migrate]',
+      'a container name must be specified for pod worker-0, choose one of: [worker istio-proxy] ' +
+        'or one of the init containers: [migrate]',
     );
-    const prev = await apiError(c.core.readNamespacedPodLog({ name: 'worker-0', namespace: ns, container: 'worker', previous: true }));
-    expect(prev.status).toMatchObject({ reason: 'BadRequest', message: 'previous terminated container "worker" in pod "worker-0" not found' });
+    const worker = { name: 'worker-0', namespace: ns, container: 'worker' };
+    const prev = await apiError(c.core.readNamespacedPodLog({ ...worker, previous: true }));
+    expect(prev.status).toMatchObject({
+      reason: 'BadRequest',
+      message: 'previous terminated container "worker" in pod "worker-0" not found',
+    });
     const invalid = await apiError(c.core.readNamespacedPodLog({ name: 'worker-0', namespace: ns, container: 'nope' }));
     expect(invalid.status.message).toBe('container nope is not valid for pod worker-0');
   });
@@ -89,7 +95,8 @@ describe('reads', () => {
     });
     expect(backOff.items).toHaveLength(1);
     expect(backOff.items[0].count).toBe(231);
-    const warnings = await c.core.listEventForAllNamespaces({ fieldSelector: `type=Warning,involvedObject.uid=${DEMO_POD_UID}` });
+    const fieldSelector = `type=Warning,involvedObject.uid=${DEMO_POD_UID}`;
+    const warnings = await c.core.listEventForAllNamespaces({ fieldSelector });
     expect(warnings.items.map((e) => e.reason)).toEqual(['BackOff']);
     const none = await c.core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.kind=Deployment' });
     expect(none.items).toEqual([]);
@@ -104,8 +111,10 @@ describe('delete', () => {
   });
   afterEach(() => c.close());
 
-  test('with a uid precondition deletes once; the ReplicaSet replaces the pod; a retry cannot delete again', async () => {
-    const gone = await c.core.deleteNamespacedPod({ name: DEMO_POD, namespace: ns, body: { preconditions: { uid: DEMO_POD_UID } } });
+  const onlyUid = (uid: string) => ({ preconditions: { uid } });
+
+  test('uid precondition: deleted once, replaced by its ReplicaSet, and a retry cannot delete again', async () => {
+    const gone = await c.core.deleteNamespacedPod({ name: DEMO_POD, namespace: ns, body: onlyUid(DEMO_POD_UID) });
     expect(gone.metadata?.uid).toBe(DEMO_POD_UID);
     expect(gone.metadata?.deletionTimestamp).toBeInstanceOf(Date);
     expect(gone.metadata?.deletionGracePeriodSeconds).toBe(30);
@@ -122,13 +131,13 @@ describe('delete', () => {
     expect(fresh.status?.containerStatuses?.[0]).toMatchObject({ name: 'cart', ready: true, restartCount: 0 });
     expect(fresh.status?.containerStatuses?.[0].state?.running?.startedAt).toBeInstanceOf(Date);
 
-    const retry = await apiError(c.core.deleteNamespacedPod({ name: DEMO_POD, namespace: ns, body: { preconditions: { uid: DEMO_POD_UID } } }));
+    const body = onlyUid(DEMO_POD_UID);
+    const retry = await apiError(c.core.deleteNamespacedPod({ name: DEMO_POD, namespace: ns, body }));
     expect(retry.code).toBe(404);
-    const wrongUid = await apiError(
-      c.core.deleteNamespacedPod({ name: fresh.metadata!.name!, namespace: ns, body: { preconditions: { uid: DEMO_POD_UID } } }),
-    );
+    const wrongUid = await apiError(c.core.deleteNamespacedPod({ name: fresh.metadata!.name!, namespace: ns, body }));
     expect(wrongUid.code).toBe(409);
     expect(wrongUid.status.reason).toBe('Conflict');
+    expect(wrongUid.status.message).toMatch(/^Operation cannot be fulfilled on pods "cart-7d9f8b6c5-\w{5}": /);
     expect(wrongUid.status.message).toContain(
       `Precondition failed: UID in precondition: ${DEMO_POD_UID}, UID in object meta: ${fresh.metadata!.uid}`,
     );
@@ -142,7 +151,8 @@ describe('delete', () => {
       dryRun: false,
       path: `/api/v1/namespaces/shop/pods/${DEMO_POD}`,
     });
-    const killing = await c.core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${DEMO_POD},reason=Killing` });
+    const fieldSelector = `involvedObject.name=${DEMO_POD},reason=Killing`;
+    const killing = await c.core.listNamespacedEvent({ namespace: ns, fieldSelector });
     expect(killing.items[0]?.message).toBe('Stopping container cart');
   });
 
@@ -153,7 +163,9 @@ describe('delete', () => {
     expect(c.server.get('Pod', ns, DEMO_POD)).toEqual(before);
     expect(c.server.list('Pod', ns)).toHaveLength(2);
     expect(c.server.mutations).toEqual([expect.objectContaining({ verb: 'delete', name: DEMO_POD, dryRun: true })]);
-    const conflict = await apiError(c.core.deleteNamespacedPod({ name: DEMO_POD, namespace: ns, dryRun: 'All', body: { preconditions: { uid: 'other' } } }));
+    const conflict = await apiError(
+      c.core.deleteNamespacedPod({ name: DEMO_POD, namespace: ns, dryRun: 'All', body: onlyUid('other') }),
+    );
     expect(conflict.code).toBe(409);
     expect(c.server.mutations).toHaveLength(1);
   });

@@ -1,0 +1,5 @@
+import type { Migration } from '../db/migrate.js';
+import * as initial from './0001-initial.js';
+
+/** Every migration, oldest first; an explicit list works the same under tsx, jest and bundlers, unlike a glob. */
+export const migrations: readonly Migration[] = [{ name: '0001-initial', ...initial }];

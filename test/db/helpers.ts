@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+
+/** A fresh empty directory under the OS temp dir, removed by the returned cleanup. */
+export async function tempDir(prefix = 'lookout-db-'): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Server-level URL used to create and drop scratch databases on the real PostgreSQL. */
+export const REAL_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Why the real PostgreSQL cannot be used, or undefined when it answers. */
+export async function realPostgresUnavailable(): Promise<string | undefined> {
+  const sql = postgres(REAL_POSTGRES_URL, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return undefined;
+  } catch (error) {
+    const reason = (error as Error).message;
+    return `${REAL_POSTGRES_URL} did not answer (${reason}); set TEST_POSTGRES_URL to use another server`;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** A uniquely named, empty database on the real PostgreSQL; drop() removes it even while clients are connected. */
+export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `lookout_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(REAL_POSTGRES_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin`create database ${admin(name)}`;
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(REAL_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const sql = postgres(REAL_POSTGRES_URL, { max: 1, onnotice: () => {} });
+      try {
+        await sql`drop database if exists ${sql(name)} with (force)`;
+      } finally {
+        await sql.end();
+      }
+    },
+  };
+}
+
+/** Each column as `udt_name` plus ` not null`, per table, exactly as migration 0001 should leave them. */
+export const EXPECTED_COLUMNS: Record<string, Record<string, string>> = {
+  schema_migrations: { name: 'text not null', applied_at: 'timestamptz not null' },
+  slack_installations: {
+    id: 'int8 not null',
+    enterprise_id: 'text',
+    team_id: 'text',
+    is_enterprise_install: 'bool not null',
+    bot_user_id: 'text',
+    bot_token_enc: 'text',
+    user_token_enc: 'text',
+    installation_enc: 'text not null',
+    created_at: 'timestamptz not null',
+    updated_at: 'timestamptz not null',
+  },
+  workspace_settings: {
+    team_id: 'text not null',
+    alert_channels: '_text not null',
+    approvers: '_text not null',
+    routing: 'jsonb not null',
+    policy: 'jsonb not null',
+    updated_at: 'timestamptz not null',
+  },
+  incidents: {
+    workflow_id: 'text not null',
+    team_id: 'text',
+    alert_name: 'text not null',
+    source: 'text not null',
+    severity: 'text not null',
+    namespace: 'text',
+    status: 'text not null',
+    alert: 'jsonb not null',
+    channel: 'text',
+    alert_ts: 'text',
+    report_ts: 'text',
+    approved_by: '_text not null',
+    created_at: 'timestamptz not null',
+    updated_at: 'timestamptz not null',
+    resolved_at: 'timestamptz',
+  },
+  audit_events: {
+    id: 'int8 not null',
+    workflow_id: 'text',
+    team_id: 'text',
+    type: 'text not null',
+    actor: 'text',
+    detail: 'jsonb not null',
+    idempotency_key: 'text',
+    created_at: 'timestamptz not null',
+  },
+};
+
+/** The public schema's columns in the EXPECTED_COLUMNS format. */
+export async function actualColumns(sql: postgres.Sql): Promise<Record<string, Record<string, string>>> {
+  const rows = await sql<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }[]>`
+    select table_name, column_name, udt_name, is_nullable
+    from information_schema.columns
+    where table_schema = 'public'
+    order by table_name, ordinal_position`;
+  const tables: Record<string, Record<string, string>> = {};
+  for (const row of rows) {
+    tables[row.table_name] ??= {};
+    tables[row.table_name][row.column_name] = row.udt_name + (row.is_nullable === 'NO' ? ' not null' : '');
+  }
+  return tables;
+}
+
+/** Index name to definition for the public schema. */
+export async function actualIndexes(sql: postgres.Sql): Promise<Record<string, string>> {
+  const rows = await sql<{ indexname: string; indexdef: string }[]>`
+    select indexname, indexdef from pg_indexes where schemaname = 'public'`;
+  return Object.fromEntries(rows.map((row) => [row.indexname, row.indexdef]));
+}
+
+/** Asserts the full 0001 schema: columns, indexes, defaults and the uniqueness rules, leaving no rows behind. */
+export async function expectInitialSchema(sql: postgres.Sql): Promise<void> {
+  expect(await actualColumns(sql)).toEqual(EXPECTED_COLUMNS);
+  const indexes = await actualIndexes(sql);
+  expect(indexes.slack_installations_enterprise_team_key).toMatch(
+    /UNIQUE INDEX .* \(COALESCE\(enterprise_id, ''::text\), COALESCE\(team_id, ''::text\)\)/,
+  );
+  expect(indexes.incidents_team_status_idx).toMatch(/\(team_id, status\)$/);
+  expect(indexes.incidents_channel_report_ts_idx).toMatch(/\(channel, report_ts\)$/);
+  expect(indexes.incidents_channel_alert_ts_idx).toMatch(/\(channel, alert_ts\)$/);
+  expect(indexes.audit_events_workflow_idx).toMatch(/\(workflow_id, id\)$/);
+  expect(indexes.audit_events_idempotency_key_key).toMatch(/UNIQUE INDEX .*\(idempotency_key\)$/);
+
+  const rollback = new Error('rollback');
+  await expect(
+    sql.begin(async (tx) => {
+      const duplicate = (query: (sp: postgres.TransactionSql) => Promise<unknown>) =>
+        expect(tx.savepoint(query)).rejects.toMatchObject({ code: '23505' });
+
+      await tx`insert into slack_installations (team_id, installation_enc) values ('T1', 'enc')`;
+      await duplicate((sp) => sp`insert into slack_installations (team_id, installation_enc) values ('T1', 'enc2')`);
+      await tx`insert into slack_installations (enterprise_id, installation_enc, is_enterprise_install)
+               values ('E1', 'enc', true)`;
+      await duplicate((sp) => sp`insert into slack_installations (enterprise_id, installation_enc) values ('E1', 'x')`);
+      await tx`insert into slack_installations (enterprise_id, team_id, installation_enc) values ('E1', 'T1', 'enc')`;
+      const [installation] = await tx`select is_enterprise_install, created_at from slack_installations
+                                      where team_id = 'T1' and enterprise_id is null`;
+      expect(installation).toEqual({ is_enterprise_install: false, created_at: expect.any(Date) });
+
+      const [settings] = await tx`insert into workspace_settings (team_id) values ('T1') returning *`;
+      expect(settings).toEqual({
+        team_id: 'T1', alert_channels: [], approvers: [], routing: {}, policy: {}, updated_at: expect.any(Date),
+      });
+
+      const [incident] = await tx`
+        insert into incidents (workflow_id, alert_name, source, severity, status, alert)
+        values ('wf-1', 'KubePodCrashLooping', 'alertmanager', 'critical', 'investigating', ${tx.json({ a: 1 })})
+        returning approved_by, alert, resolved_at, created_at`;
+      expect(incident).toEqual({ approved_by: [], alert: { a: 1 }, resolved_at: null, created_at: expect.any(Date) });
+
+      await tx`insert into audit_events (type, idempotency_key) values ('approved', 'k1')`;
+      await tx`insert into audit_events (type) values ('note'), ('note')`;
+      await duplicate((sp) => sp`insert into audit_events (type, idempotency_key) values ('approved', 'k1')`);
+      const [event] = await tx`select detail from audit_events where idempotency_key = 'k1'`;
+      expect(event.detail).toEqual({});
+      throw rollback;
+    }),
+  ).rejects.toBe(rollback);
+}
