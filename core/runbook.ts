@@ -122,13 +122,19 @@ function stateText(status: ContainerStatusLike): string {
 }
 
 const errorLine = /(panic|fatal|error|exception|refused|denied|not found|no such|timeout|killed)/i;
+const fatalLine = /(^panic:|fatal|"level":"(error|fatal|critical)"|\b(ERROR|FATAL|CRITICAL)\b|Exception|Traceback)/;
+// Stack frames and runtime internals repeat the error without explaining it.
+const stackFrame = /^(goroutine \d+|panic\(|\/|at |File "|\S+\.(go|js|ts|py|java):\d+( \+0x[0-9a-f]+)?$|[\w.$]+\([^"]*\)$)/;
 
-/** The last few error-looking lines of the container's logs, previous run first: that is where a crash explains itself. */
+/** The last distinct fatal (else error) lines of the container's logs, previous run first: where a crash explains itself. */
 function logSignatures(facts: KubernetesFacts, container: string): string[] {
   const excerpts = facts.logs.filter((l) => l.container === container).sort((a, b) => Number(b.previous) - Number(a.previous));
   for (const excerpt of excerpts) {
-    const lines = excerpt.text.split('\n').map((l) => l.trim()).filter((l) => errorLine.test(l));
-    if (lines.length) return lines.slice(-3).map((l) => `${excerpt.previous ? 'Previous' : 'Current'} log: ${l.slice(0, 300)}`);
+    const lines = excerpt.text.split('\n').map((l) => l.trim()).filter((l) => errorLine.test(l) && !stackFrame.test(l));
+    // Fatal lines explain a crash better than the warnings and retries before them.
+    const fatal = lines.filter((l) => fatalLine.test(l));
+    const distinct = [...new Set(fatal.length ? fatal : lines)].slice(-2);
+    if (distinct.length) return distinct.map((l) => `${excerpt.previous ? 'Previous' : 'Current'} log: ${l.slice(0, 300)}`);
   }
   return [];
 }

@@ -18,6 +18,10 @@ if (!(name in samples)) {
   process.exit(2);
 }
 const startsAt = values['starts-at'] ? new Date(values['starts-at']) : new Date();
+if (Number.isNaN(startsAt.getTime())) {
+  console.error(`--starts-at '${values['starts-at']}' is not a date: use an ISO time such as 2026-11-21T06:00:00Z`);
+  process.exit(2);
+}
 const body = sampleWebhook(name, { status: values.resolve ? 'resolved' : 'firing', startsAt });
 try {
   const res = await fetch(`${values.url}/alerts/alertmanager`, {

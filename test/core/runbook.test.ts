@@ -45,6 +45,26 @@ describe('runbook analyser', () => {
     expect(d.remediations[0].action).toBe('none');
   });
 
+  test('log evidence quotes the fatal lines, not retries or stack frames', () => {
+    const facts = crashLoopFacts();
+    facts.logs = [{
+      container: 'cart', previous: true,
+      text: [
+        '{"level":"warn","caller":"cache/redis.go:64","msg":"redis not reachable, retrying","error":"connection refused"}',
+        '{"level":"error","caller":"cart/main.go:96","msg":"cache unavailable at start-up"}',
+        'panic: dial tcp 10.0.3.7:6379: connect: connection refused',
+        'goroutine 1 [running]:',
+        'panic({0x9c6b20?, 0xc00012e0a0?})',
+        '\t/usr/local/go/src/runtime/panic.go:785 +0x132',
+      ].join('\n'),
+    }];
+    const logs = analyse(crashLoopAlert(), facts).evidence.filter((e) => e.startsWith('Previous log'));
+    expect(logs).toEqual([
+      'Previous log: {"level":"error","caller":"cart/main.go:96","msg":"cache unavailable at start-up"}',
+      'Previous log: panic: dial tcp 10.0.3.7:6379: connect: connection refused',
+    ]);
+  });
+
   test('scaleQuantity keeps the unit', () => {
     expect(scaleQuantity('256Mi', 1.5)).toBe('384Mi');
     expect(scaleQuantity('1Gi', 1.5)).toBe('2Gi');
