@@ -139,6 +139,23 @@ test('a repeated Alertmanager delivery starts nothing new; the resolved notifica
   expect(podDeletes().length).toBeLessThanOrEqual(1);
 });
 
+test('a ✅ reaction by an approver on the report approves its first proposal; one by anyone else does nothing', async () => {
+  k8s.load(demoWorld());
+  const deletesBefore = podDeletes().length;
+  const res = await post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt: new Date(Date.now() - 180_000) }));
+  const workflowId: string = (await res.json()).results[0].workflowId;
+  const report = await slack.waitFor(() => slack.messages('C0ALERTS').find((m) => m.threadTs && JSON.stringify(m.blocks ?? []).includes(workflowId) && findButton(m, 'approve')), 30_000);
+
+  await slack.addReaction({ channel: 'C0ALERTS', ts: report.ts, name: 'white_check_mark', userId: 'U0BOB' });
+  await slack.waitFor(() => slack.messages('C0ALERTS').filter((m) => m.ephemeralFor === 'U0BOB' && m.threadTs === report.threadTs).length > 0, 20_000);
+  expect(podDeletes().length).toBe(deletesBefore);
+
+  await slack.addReaction({ channel: 'C0ALERTS', ts: report.ts, name: 'white_check_mark', userId: 'U0ALICE' });
+  const outcome = await slack.waitFor(() => slack.thread('C0ALERTS', report.threadTs!).find((m) => m.text.includes('approved by <@U0ALICE>')), 30_000);
+  expect(outcome.text).toContain('pods_delete');
+  expect(podDeletes().length).toBe(deletesBefore + 1);
+});
+
 test('invalid alert bodies get 400 naming the problem and start nothing', async () => {
   const before = slack.calls.length;
   const cases: [string, unknown, RegExp][] = [
