@@ -189,5 +189,6 @@ test('health, readiness and metrics answer', async () => {
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   expect(metrics).toMatch(/lookout_alerts_received_total\{source="alertmanager",status="firing"\} [1-9]/);
   expect(metrics).toMatch(/lookout_workflows_started_total\{outcome="duplicate"\} [1-9]/);
-  expect(metrics).toMatch(/lookout_remediations_total\{action="pods_delete",outcome="applied"\} 1/);
+  expect(metrics).toMatch(/lookout_remediations_total\{action="pods_delete",outcome="applied"\} 2\n/);
+  expect(metrics).toMatch(/lookout_decisions_total\{decision="approve",via="reaction"\} 2\n/);
 });
