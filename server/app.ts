@@ -42,8 +42,7 @@ export async function startServer(deps: ServerDeps): Promise<LookoutServer> {
   const bolt = new App({
     token: botToken, receiver, clientOptions: slackClientOptions(config), logger: boltLogger(log), deferInitialization: true,
   });
-  await bolt.init();
-  const team = await bolt.client.auth.test();
+  const team = await verifySlack(bolt, config.slack.apiUrl);
   registerListeners(bolt, deps);
   bolt.error(async (err) => void log.error({ err }, 'unhandled Slack listener error'));
 
@@ -68,6 +67,18 @@ export async function startServer(deps: ServerDeps): Promise<LookoutServer> {
       server.closeAllConnections();
     }),
   };
+}
+
+/** Initialises Bolt (it checks the token) and says plainly what is wrong when Slack refuses or cannot be reached. */
+async function verifySlack(bolt: App, apiUrl: string) {
+  try {
+    await bolt.init();
+    return await bolt.client.auth.test();
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code) throw new Error(`Slack refused the bot token (${code}): check SLACK_BOT_TOKEN or reinstall the app`, { cause: err });
+    throw new Error(`could not reach Slack at ${apiUrl}: ${(err as Error).message} (check SLACK_API_URL and the network)`, { cause: err });
+  }
 }
 
 /** Bolt's logger interface over pino, so everything logs in one format. */

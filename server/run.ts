@@ -1,15 +1,16 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { checkDatabase, type Database } from '../db/index.js';
+import { connectTemporal } from '../worker/clients.js';
 import { startServer, type LookoutServer } from './app.js';
 import { createIncidentGateway } from './incidents.js';
 import { createServerStore } from './store.js';
 
 /** Connects the server to Temporal and PostgreSQL and starts it; close() releases what it opened. */
 export async function runServer(config: Config, db: Database, metrics: Metrics, log: Logger): Promise<LookoutServer> {
-  const connection = await Connection.connect({ address: config.temporal.address ?? '127.0.0.1:7233' });
+  const connection = await connectTemporal(config.temporal.address ?? '127.0.0.1:7233');
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const server = await startServer({
     config, log, metrics,

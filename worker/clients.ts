@@ -1,5 +1,7 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../core/config.js';
 import type { KubernetesDeps } from '../activities/kubernetes.js';
 
@@ -22,4 +24,21 @@ export function slackClientOptions(config: Pick<Config, 'slack'>): WebClientOpti
 
 export function buildSlackClient(config: Pick<Config, 'slack'>, token = config.slack.botToken): WebClient {
   return new WebClient(token, slackClientOptions(config));
+}
+
+/** Connections to Temporal that fail with one line saying where they tried and what to check. */
+export async function connectTemporal(address: string): Promise<Connection> {
+  return await explain(address, () => Connection.connect({ address, connectTimeout: 10_000 }));
+}
+
+export async function connectTemporalNative(address: string): Promise<NativeConnection> {
+  return await explain(address, () => NativeConnection.connect({ address }));
+}
+
+async function explain<T>(address: string, connect: () => Promise<T>): Promise<T> {
+  try {
+    return await connect();
+  } catch (err) {
+    throw new Error(`could not reach Temporal at ${address}: ${(err as Error).message} (start it, or check TEMPORAL_ADDRESS)`, { cause: err });
+  }
 }

@@ -1,10 +1,10 @@
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type postgres from 'postgres';
 import type { ActivityDeps } from '../activities/index.js';
 import { temporalUiLink, type Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
-import { buildKubernetes, buildSlackClient } from './clients.js';
+import { buildKubernetes, buildSlackClient, connectTemporal, connectTemporalNative } from './clients.js';
 import { createWorker } from './create-worker.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { installTemporalLogging } from './temporal-logging.js';
@@ -37,9 +37,8 @@ export interface RunningWorker {
 export async function startWorker(config: Config, deps: ActivityDeps, log: Logger): Promise<RunningWorker> {
   installTemporalLogging(log);
   const address = config.temporal.address ?? '127.0.0.1:7233';
-  const connection = await NativeConnection.connect({ address });
-  const { Connection } = await import('@temporalio/client');
-  const admin = await Connection.connect({ address });
+  const connection = await connectTemporalNative(address);
+  const admin = await connectTemporal(address);
   try {
     await ensureSearchAttributes(admin, config.temporal.namespace);
   } finally {
