@@ -3,12 +3,14 @@ import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../core/alert.js';
 import type { ReportView } from '../core/incident.js';
 import type { Metrics } from '../core/metrics.js';
+import type { ChannelPacer } from './slack-pacing.js';
 import { renderAlertMessage, renderReport } from '../core/slack-blocks.js';
 
 /** The Web API methods Lookout's activities use; a WebClient satisfies it, and so does a test double. */
 export type SlackApi = {
   chat: Pick<WebClient['chat'], 'postMessage' | 'update' | 'postEphemeral'>;
   reactions: Pick<WebClient['reactions'], 'add' | 'remove'>;
+  filesUploadV2: WebClient['filesUploadV2'];
 };
 
 export interface SlackDeps {
@@ -18,6 +20,8 @@ export interface SlackDeps {
   /** Appended to every message, e.g. to mark the sandbox. */
   banner?: string;
   metrics?: Metrics;
+  /** Per-channel pacing of new messages; none in tests that do not care. */
+  pacer?: ChannelPacer;
 }
 
 type ReportInput = Omit<ReportView, 'auditUrl'>;
@@ -56,10 +60,24 @@ async function call<T>(what: string, fn: () => Promise<T>, tolerate: string[] = 
   }
 }
 
-export function createSlackActivities({ slackFor, auditUrl, banner, metrics }: SlackDeps) {
+export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pacer }: SlackDeps) {
+  const pace = (teamId: string | undefined, channel: string) => pacer?.waitForSlot(teamId, channel);
+
+  async function postText({ channel, threadTs, text, teamId }: { channel: string; threadTs?: string; text: string; teamId?: string }) {
+    const slack = await slackFor(teamId);
+    const blocks = [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      ...(banner ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: banner }] }] : []),
+    ];
+    await pace(teamId, channel);
+    const res = await call('chat.postMessage', () => slack.chat.postMessage({ channel, thread_ts: threadTs, text, blocks }));
+    return { ts: res!.ts! };
+  }
+
   return {
     async postAlert({ channel, alert, teamId }: { channel: string; alert: Alert; teamId?: string }) {
       const slack = await slackFor(teamId);
+      await pace(teamId, channel);
       const res = await call('chat.postMessage', () => slack.chat.postMessage({ channel, ...renderAlertMessage(alert, banner) }));
       return { channel: res!.channel!, ts: res!.ts! };
     },
@@ -67,6 +85,7 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics }: S
     async postReport(input: { channel: string; threadTs: string; view: ReportInput; teamId?: string; receivedAt?: string }) {
       const slack = await slackFor(input.teamId);
       const message = renderReport({ ...input.view, auditUrl: auditUrl(input.view.workflowId) }, banner);
+      await pace(input.teamId, input.channel);
       const res = await call('chat.postMessage', () => slack.chat.postMessage({ channel: input.channel, thread_ts: input.threadTs, ...message }));
       metrics?.reportsPosted.inc();
       if (input.receivedAt) metrics?.reportLatency.observe((Date.now() - Date.parse(input.receivedAt)) / 1000);
@@ -79,14 +98,13 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics }: S
       await call('chat.update', () => slack.chat.update({ channel, ts, ...message }));
     },
 
-    async postThreadMessage({ channel, threadTs, text, teamId }: { channel: string; threadTs: string; text: string; teamId?: string }) {
-      const slack = await slackFor(teamId);
-      const blocks = [
-        { type: 'section', text: { type: 'mrkdwn', text } },
-        ...(banner ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: banner }] }] : []),
-      ];
-      const res = await call('chat.postMessage', () => slack.chat.postMessage({ channel, thread_ts: threadTs, text, blocks }));
-      return { ts: res!.ts! };
+    async postThreadMessage(input: { channel: string; threadTs: string; text: string; teamId?: string }) {
+      return await postText(input);
+    },
+
+    /** A plain message in a channel, or in a thread when threadTs is given. */
+    async postChannelMessage(input: { channel: string; threadTs?: string; text: string; teamId?: string }) {
+      return await postText(input);
     },
 
     /** Only the user sees it; a user outside the channel simply does not get it. */
@@ -97,6 +115,15 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics }: S
         () => slack.chat.postEphemeral({ channel: input.channel, user: input.user, text: input.text, thread_ts: input.threadTs }),
         ['user_not_in_channel'],
       );
+    },
+
+    /** Text too long for a message (logs, command output) goes to the thread as a file. */
+    async uploadThreadFile(input: { channel: string; threadTs: string; filename: string; title: string; content: string; teamId?: string }) {
+      const slack = await slackFor(input.teamId);
+      await call('files.uploadV2', () => slack.filesUploadV2({
+        channel_id: input.channel, thread_ts: input.threadTs, filename: input.filename, title: input.title,
+        file: Buffer.from(input.content, 'utf8'),
+      }));
     },
 
     async addReaction({ channel, ts, name, teamId }: { channel: string; ts: string; name: string; teamId?: string }) {

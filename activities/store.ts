@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { Alert } from '../core/alert.js';
+import { alertFingerprint, type Alert } from '../core/alert.js';
 import type { IncidentStatus, RemediationOutcome } from '../core/incident.js';
 import type { RemediationLedger } from './remediation.js';
 
@@ -40,10 +40,11 @@ export function createStoreActivities({ sql, approvers, approveAnyone }: StoreDe
       await sql.begin(async (tx) => {
         await tx`
           insert into incidents (workflow_id, team_id, alert_name, source, severity, namespace, status, alert, channel,
-                                 alert_ts, report_ts, approved_by, resolved_at)
+                                 alert_ts, report_ts, approved_by, resolved_at, alert_fingerprint)
           values (${i.workflowId}, ${i.teamId ?? null}, ${i.alert.name}, ${i.alert.source}, ${i.alert.severity},
                   ${i.alert.target.namespace ?? null}, ${i.status}, ${sql.json(i.alert as never)}, ${i.channel ?? null},
-                  ${i.alertTs ?? null}, ${i.reportTs ?? null}, ${i.approvedBy}, ${closed ? sql`now()` : null})
+                  ${i.alertTs ?? null}, ${i.reportTs ?? null}, ${i.approvedBy}, ${closed ? sql`now()` : null},
+                  ${alertFingerprint(i.alert)})
           on conflict (workflow_id) do update set
             status = excluded.status, channel = excluded.channel, alert_ts = excluded.alert_ts,
             report_ts = excluded.report_ts, approved_by = excluded.approved_by, resolved_at = excluded.resolved_at,

@@ -1,3 +1,5 @@
+import { shortHash } from './hash.js';
+
 /** The one shape every alert source is normalised to before an incident starts. */
 export type AlertSource = 'alertmanager' | 'generic' | 'slack' | 'grafana' | 'sentry' | 'datadog';
 export type Severity = 'critical' | 'warning' | 'info';
@@ -57,4 +59,13 @@ export function kubernetesTarget(labels: Record<string, string>): KubernetesTarg
     node: pick('node', 'kubernetes_node', 'instance_node', 'k8s_node_name'),
   };
   return Object.fromEntries(Object.entries(target).filter(([, v]) => v !== undefined)) as KubernetesTarget;
+}
+
+/** Labels that change while an alert stays the same alert (a value, an escalated severity, a new release). */
+const volatileLabels = new Set(['value', 'severity', 'priority', 'level', 'alertstate', 'release', '__value_string__']);
+
+/** Identity of an alert across messages and deliveries: a later `[RESOLVED]` gives the same fingerprint as its firing. */
+export function alertFingerprint(alert: Pick<Alert, 'source' | 'name' | 'labels'>): string {
+  const labels = Object.fromEntries(Object.entries(alert.labels).filter(([k]) => !volatileLabels.has(k)));
+  return shortHash({ source: alert.source, name: alert.name, labels });
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseEncryptionKey } from './crypto.js';
 
 /** Everything configurable, read once from the environment (CONTRACT section 2). Unset means the embedded default. */
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
     appToken?: string;
     apiUrl: string;
   };
+  /** The slash command Lookout answers (must match the app's manifest). */
+  slashCommand: string;
   alertChannels: string[];
   alertsChannel?: string;
   approvers: string[];
@@ -36,7 +39,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port number, got '${env.PORT}'`);
   const alertChannels = list(env.ALERT_CHANNELS);
-  return {
+  const encryptionKey = opt(env.ENCRYPTION_KEY);
+  if (encryptionKey) parseEncryptionKey(encryptionKey);
+  const config: Config = {
     port,
     dataDir: path.resolve(env.LOOKOUT_DATA_DIR ?? '.data'),
     temporal: {
@@ -55,17 +60,65 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appToken: opt(env.SLACK_APP_TOKEN),
       apiUrl: opt(env.SLACK_API_URL) ?? 'https://slack.com/api/',
     },
+    slashCommand: `/${(opt(env.SLACK_COMMAND) ?? 'lookout').replace(/^\//, '')}`,
     alertChannels,
     alertsChannel: opt(env.ALERTS_CHANNEL) ?? alertChannels[0],
     approvers: list(env.APPROVERS),
     approveAnyone: false,
     alertWebhookToken: opt(env.ALERT_WEBHOOK_TOKEN),
-    encryptionKey: opt(env.ENCRYPTION_KEY),
+    encryptionKey,
     prometheusUrl: opt(env.PROMETHEUS_URL),
     kubeconfig: opt(env.KUBECONFIG),
     banner: opt(env.LOOKOUT_BANNER),
     anthropic: { apiKey: opt(env.ANTHROPIC_API_KEY), baseUrl: opt(env.ANTHROPIC_BASE_URL), model: opt(env.LLM_MODEL) ?? 'claude-sonnet-4-5' },
   };
+  // A half-configured Slack fails here, at start, rather than on the first event.
+  slackMode(config.slack);
+  return config;
+}
+
+/** How Lookout meets Slack (CONTRACT section 2); the same listeners run in each. */
+export type SlackMode =
+  | { kind: 'single'; signingSecret: string; botToken: string }
+  | { kind: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string }
+  | { kind: 'socket'; appToken: string; botToken: string };
+
+/**
+ * The mode the Slack variables select, undefined when none is set (sandbox), or an error naming what to fix.
+ * Socket Mode serves one workspace: OAuth installs need Slack to reach /slack/oauth_redirect over HTTP anyway.
+ */
+export function slackMode(slack: Config['slack']): SlackMode | undefined {
+  const { signingSecret, botToken, clientId, clientSecret, stateSecret, appToken } = slack;
+  const oauthVars = { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_STATE_SECRET: stateSecret };
+  const missingOauth = Object.entries(oauthVars).filter(([, v]) => !v).map(([k]) => k);
+  const oauth = missingOauth.length < 3;
+  if (appToken) {
+    if (!appToken.startsWith('xapp-')) throw new Error('SLACK_APP_TOKEN must be an app-level token (xapp-...) with the connections:write scope');
+    if (oauth) throw new Error('Socket Mode (SLACK_APP_TOKEN) serves one workspace: set SLACK_BOT_TOKEN and unset SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET');
+    if (!botToken) throw new Error('Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) as well as SLACK_APP_TOKEN');
+    return { kind: 'socket', appToken, botToken };
+  }
+  if (oauth) {
+    if (missingOauth.length) throw new Error(`OAuth mode needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together: ${missingOauth.join(', ')} not set`);
+    if (botToken) throw new Error('SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: use SLACK_BOT_TOKEN for one workspace or the SLACK_CLIENT_* variables for OAuth installs, not both');
+    if (!signingSecret) throw new Error('OAuth mode needs SLACK_SIGNING_SECRET too, to verify the requests Slack sends');
+    return { kind: 'oauth', signingSecret, clientId: clientId!, clientSecret: clientSecret!, stateSecret: stateSecret! };
+  }
+  if (botToken && !signingSecret) throw new Error('SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set it (Basic Information in the app settings), or SLACK_APP_TOKEN for Socket Mode');
+  if (signingSecret && !botToken) throw new Error('SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not: set it, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET for OAuth installs');
+  return signingSecret && botToken ? { kind: 'single', signingSecret, botToken } : undefined;
+}
+
+/** The mode, or the one line that says how to configure Slack. */
+export function requireSlackMode(slack: Config['slack']): SlackMode {
+  const mode = slackMode(slack);
+  if (!mode) throw new Error('Slack is not configured: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (or see README for OAuth and Socket Mode), or run `npm start` for the sandbox');
+  return mode;
+}
+
+/** Slack's web pages live beside its Web API: https://slack.com/api/ -> https://slack.com/oauth/v2/authorize. */
+export function slackAuthorizeUrl(apiUrl: string): string {
+  return new URL('../oauth/v2/authorize', apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`).toString();
 }
 
 export function temporalUiLink(config: Config['temporal'], workflowId: string): string {

@@ -1,5 +1,9 @@
 import type { Migration } from '../db/migrate.js';
 import * as initial from './0001-initial.js';
+import * as pacingFeedback from './0002-pacing-feedback.js';
 
 /** Every migration, oldest first; an explicit list works the same under tsx, jest and bundlers, unlike a glob. */
-export const migrations: readonly Migration[] = [{ name: '0001-initial', ...initial }];
+export const migrations: readonly Migration[] = [
+  { name: '0001-initial', ...initial },
+  { name: '0002-pacing-feedback', ...pacingFeedback },
+];

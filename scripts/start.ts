@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from '../core/config.js';
+import { loadConfig, slackMode, type Config } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { createMetrics } from '../core/metrics.js';
 import { openDatabase } from '../db/index.js';
@@ -48,8 +48,8 @@ async function main() {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
   cleanups.push(() => db.close());
 
-  const slackConfigured = Boolean((config.slack.signingSecret && config.slack.botToken) || config.slack.clientId);
-  const sandbox = slackConfigured ? undefined : await startSandbox(config);
+  // Any Slack mode configured means a real Slack; none means the sandbox (single-workspace, against the emulator).
+  const sandbox = slackMode(config.slack) ? undefined : await startSandbox(config);
   if (sandbox) {
     cleanups.push(() => sandbox.stop());
     config = sandbox.config;
@@ -65,7 +65,10 @@ async function main() {
   const lines = [
     `Lookout is ready (${((Date.now() - began) / 1000).toFixed(1)} s)`,
     `  Settings and incidents   ${server.url}/`,
-    `  Slack events endpoint    ${server.url}/slack/events`,
+    server.mode === 'socket'
+      ? '  Slack events             Socket Mode (SLACK_APP_TOKEN)'
+      : `  Slack events endpoint    ${server.url}/slack/events`,
+    ...(server.mode === 'oauth' ? [`  Install to a workspace   ${server.url}/slack/install`] : []),
     `  Alert webhooks           ${server.url}/alerts/alertmanager  ${server.url}/alerts/generic`,
     `  Health / metrics         ${server.url}/readyz  ${server.url}/metrics`,
     `  Temporal                 ${temporal.address}${temporal.uiUrl ? `  (Web UI ${temporal.uiUrl})` : ''}`,

@@ -3,6 +3,7 @@ import { incidentWorkflowId, type Alert } from '../core/alert.js';
 import type { Decision } from '../core/incident.js';
 import type { Metrics } from '../core/metrics.js';
 import { incidentWorkflow } from '../workflows/incident.js';
+import { reminderWorkflow, type ReminderInput } from '../workflows/reminders.js';
 import * as sa from '../workflows/search-attributes.js';
 import { alertResolvedSignal, decisionSignal, getIncidentQuery } from '../workflows/types.js';
 
@@ -11,7 +12,11 @@ export interface IncidentGateway {
   open(alert: Alert, where: { channel: string; teamId?: string }): Promise<{ workflowId: string; outcome: 'started' | 'duplicate' }>;
   /** Tells the alert's open incident that it resolved; false when no incident is open for it. */
   resolve(alert: Alert): Promise<boolean>;
+  /** The same, for an incident found by other means (a `[RESOLVED]` Slack message has its own ts). */
+  resolveWorkflow(workflowId: string, at: string): Promise<boolean>;
   decide(workflowId: string, decision: Decision): Promise<boolean>;
+  /** A durable reminder; the same request ID never schedules two. */
+  remind(input: ReminderInput, requestId: string): Promise<{ workflowId: string; outcome: 'started' | 'duplicate' }>;
   /** Where the incident's report is, asked of the workflow itself; undefined when it is not open. */
   reportOf(workflowId: string): Promise<{ channel?: string; ts?: string } | undefined>;
 }
@@ -51,8 +56,25 @@ export function createIncidentGateway(client: Client, opts: { taskQueue: string;
       }));
     },
 
+    async resolveWorkflow(workflowId, at) {
+      return await signalIfOpen(() => client.workflow.getHandle(workflowId).signal(alertResolvedSignal, { at }));
+    },
+
     async decide(workflowId, decision) {
       return await signalIfOpen(() => client.workflow.getHandle(workflowId).signal(decisionSignal, decision));
+    },
+
+    async remind(input, requestId) {
+      const workflowId = `reminder-${requestId}`;
+      try {
+        await client.workflow.start(reminderWorkflow, {
+          workflowId, taskQueue: opts.taskQueue, args: [input], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+        return { workflowId, outcome: 'started' };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, outcome: 'duplicate' };
+        throw err;
+      }
     },
 
     async reportOf(workflowId) {

@@ -1,25 +1,37 @@
 import { Client } from '@temporalio/client';
-import type { Config } from '../core/config.js';
+import { slackMode, type Config } from '../core/config.js';
+import { createCipher, loadEncryptionKey } from '../core/crypto.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { checkDatabase, type Database } from '../db/index.js';
 import { connectTemporal } from '../worker/clients.js';
 import { startServer, type LookoutServer } from './app.js';
 import { createIncidentGateway } from './incidents.js';
+import { createInstallationStore, forgetWorkspace } from './installation-store.js';
 import { createServerStore } from './store.js';
 
 /** Connects the server to Temporal and PostgreSQL and starts it; close() releases what it opened. */
 export async function runServer(config: Config, db: Database, metrics: Metrics, log: Logger): Promise<LookoutServer> {
   const connection = await connectTemporal(config.temporal.address ?? '127.0.0.1:7233');
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  // The key is only needed (and, unset, only generated) where tokens are stored: OAuth mode.
+  const oauth = slackMode(config.slack)?.kind === 'oauth';
+  const installations = oauth ? createInstallationStore(db.sql, createCipher(loadEncryptionKey(config))) : undefined;
+  if (oauth && !config.encryptionKey && !db.embedded) {
+    log.warn(`tokens are encrypted with the key generated in ${config.dataDir}: set ENCRYPTION_KEY when servers and workers run on different machines`);
+  }
   const server = await startServer({
-    config, log, metrics,
+    config, log, metrics, installations,
+    forgetWorkspace: (ref) => forgetWorkspace(db.sql, ref),
     store: createServerStore(db.sql),
     incidents: createIncidentGateway(client, { taskQueue: config.temporal.taskQueue, metrics }),
     checks: {
       temporal: async () => void (await connection.workflowService.getSystemInfo({})),
       postgres: () => checkDatabase(db.sql),
     },
+  }).catch(async (err: unknown) => {
+    await connection.close();
+    throw err;
   });
   return {
     ...server,

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 
-/** The reads the server makes from PostgreSQL; writes belong to the workflow's activities. */
+/** What the server reads from PostgreSQL (incident writes belong to the workflow's activities). */
 export function createServerStore(sql: postgres.Sql) {
   return {
     /** The incident whose report message this is, so a button or reaction can only address its own incident. */
@@ -16,6 +16,37 @@ export function createServerStore(sql: postgres.Sql) {
         select team_id, alert_channels[1] as channel from workspace_settings
         where cardinality(alert_channels) > 0 order by updated_at limit 1`;
       return rows[0] ? { channel: rows[0].channel, teamId: rows[0].team_id } : undefined;
+    },
+
+    /** Incidents in a channel that still take decisions or are being worked on. */
+    async openIncidents(channel: string) {
+      return await sql<{ workflow_id: string; alert_name: string; severity: string; status: string; namespace: string | null; report_ts: string | null; alert_ts: string | null; created_at: Date }[]>`
+        select workflow_id, alert_name, severity, status, namespace, report_ts, alert_ts, created_at from incidents
+        where channel = ${channel} and status in ('investigating', 'awaiting_approval', 'remediating')
+        order by created_at desc limit 50`;
+    },
+
+    async workspaceSettings(teamId: string | undefined): Promise<{ alertChannels: string[]; approvers: string[] }> {
+      if (!teamId) return { alertChannels: [], approvers: [] };
+      const rows = await sql<{ alert_channels: string[]; approvers: string[] }[]>`
+        select alert_channels, approvers from workspace_settings where team_id = ${teamId}`;
+      return { alertChannels: rows[0]?.alert_channels ?? [], approvers: rows[0]?.approvers ?? [] };
+    },
+
+    /** The open incident a `[RESOLVED]` message in this channel is about. */
+    async findOpenIncidentByFingerprint(channel: string, fingerprint: string): Promise<{ workflowId: string } | undefined> {
+      const rows = await sql<{ workflow_id: string }[]>`
+        select workflow_id from incidents where channel = ${channel} and alert_fingerprint = ${fingerprint}
+          and resolved_at is null order by created_at desc limit 1`;
+      return rows[0] ? { workflowId: rows[0].workflow_id } : undefined;
+    },
+
+    /** A reaction on a report other than approve/reject: how useful people found the diagnosis. */
+    async recordFeedback(f: { workflowId: string; teamId?: string; userId: string; reaction: string; sentiment: string }): Promise<void> {
+      await sql`
+        insert into report_feedback (workflow_id, team_id, user_id, reaction, sentiment)
+        values (${f.workflowId}, ${f.teamId ?? null}, ${f.userId}, ${f.reaction}, ${f.sentiment})
+        on conflict (workflow_id, user_id, reaction) do nothing`;
     },
 
     async recentIncidents(limit = 20) {

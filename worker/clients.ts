@@ -1,6 +1,7 @@
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { Connection } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../core/config.js';
 import type { KubernetesDeps } from '../activities/kubernetes.js';
@@ -24,6 +25,53 @@ export function slackClientOptions(config: Pick<Config, 'slack'>): WebClientOpti
 
 export function buildSlackClient(config: Pick<Config, 'slack'>, token = config.slack.botToken): WebClient {
   return new WebClient(token, slackClientOptions(config));
+}
+
+/**
+ * `slackFor(teamId)` in OAuth mode: a client with that workspace's bot token from the installation store, kept for
+ * `ttlMs` so a burst of activities reads the store once, and briefly enough that a reinstall's new token is picked up.
+ * A workspace with no installation fails the activity for good: no retry can install the app.
+ */
+export function createWorkspaceClients(
+  tokenFor: (teamId: string) => Promise<string | undefined>,
+  options: WebClientOptions,
+  { ttlMs = 60_000, now = Date.now }: { ttlMs?: number; now?: () => number } = {},
+): (teamId?: string) => Promise<WebClient> {
+  const cache = new Map<string, { client: WebClient; token: string; expires: number }>();
+  return async (teamId) => {
+    if (!teamId) {
+      throw ApplicationFailure.nonRetryable('this incident names no Slack workspace, so no installation can be chosen: route its alerts to a channel chosen in a workspace\'s settings', 'SlackNotInstalled');
+    }
+    const hit = cache.get(teamId);
+    if (hit && hit.expires > now()) return hit.client;
+    const token = await tokenFor(teamId);
+    if (!token) {
+      cache.delete(teamId);
+      throw ApplicationFailure.nonRetryable(`Lookout is not installed in Slack workspace ${teamId} (uninstalled or never installed): reinstall it at /slack/install`, 'SlackNotInstalled');
+    }
+    const client = hit?.token === token ? hit.client : new WebClient(token, options);
+    cache.set(teamId, { client, token, expires: now() + ttlMs });
+    return client;
+  };
+}
+
+/**
+ * A workspace's bot token: its own installation's, else that of the org-wide install whose org it belongs to. Only
+ * Slack knows an org's workspaces, so each org token is asked (auth.teams.list); createWorkspaceClients caches the result.
+ */
+export function workspaceTokenResolver(
+  installations: { tokenFor(teamId: string): Promise<string | undefined>; orgTokens(): Promise<{ token: string }[]> },
+  options: WebClientOptions,
+): (teamId: string) => Promise<string | undefined> {
+  return async (teamId) => {
+    const own = await installations.tokenFor(teamId);
+    if (own) return own;
+    for (const { token } of await installations.orgTokens()) {
+      const listed = await new WebClient(token, options).auth.teams.list({ limit: 1000 }).catch(() => undefined);
+      if (listed?.teams?.some((t) => t.id === teamId)) return token;
+    }
+    return undefined;
+  };
 }
 
 /** Connections to Temporal that fail with one line saying where they tried and what to check. */

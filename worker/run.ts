@@ -1,22 +1,21 @@
 import type { Worker } from '@temporalio/worker';
 import type postgres from 'postgres';
 import type { ActivityDeps } from '../activities/index.js';
-import { temporalUiLink, type Config } from '../core/config.js';
+import { requireSlackMode, temporalUiLink, type Config } from '../core/config.js';
+import { createCipher, loadEncryptionKey } from '../core/crypto.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
-import { buildKubernetes, buildSlackClient, connectTemporal, connectTemporalNative } from './clients.js';
+import { createInstallationStore } from '../server/installation-store.js';
+import { buildKubernetes, buildSlackClient, connectTemporal, connectTemporalNative, createWorkspaceClients, slackClientOptions, workspaceTokenResolver } from './clients.js';
 import { createWorker } from './create-worker.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { installTemporalLogging } from './temporal-logging.js';
 
 /** The real clients, built once per process and shared by every activity. */
 export function buildActivityDeps(config: Config, sql: postgres.Sql, metrics?: Metrics): ActivityDeps {
-  if (!config.slack.botToken) {
-    throw new Error('Slack is not configured for the worker: set SLACK_BOT_TOKEN, or run `npm start` for the sandbox');
-  }
-  const slack = buildSlackClient(config);
+  const mode = requireSlackMode(config.slack);
   return {
-    slackFor: async () => slack,
+    slackFor: mode.kind === 'oauth' ? workspaceClients(config, sql) : singleClient(config, mode.botToken),
     auditUrl: (workflowId) => temporalUiLink(config.temporal, workflowId),
     banner: config.banner,
     kubernetes: buildKubernetes(config),
@@ -25,6 +24,18 @@ export function buildActivityDeps(config: Config, sql: postgres.Sql, metrics?: M
     approveAnyone: config.approveAnyone,
     metrics,
   };
+}
+
+function singleClient(config: Config, token: string) {
+  const slack = buildSlackClient(config, token);
+  return async () => slack;
+}
+
+/** Each workspace's own bot token, from the installations the server stored (OAuth mode). */
+function workspaceClients(config: Config, sql: postgres.Sql) {
+  const installations = createInstallationStore(sql, createCipher(loadEncryptionKey(config)));
+  const options = slackClientOptions(config);
+  return createWorkspaceClients(workspaceTokenResolver(installations, options), options);
 }
 
 export interface RunningWorker {

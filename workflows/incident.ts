@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, condition, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
@@ -38,6 +38,8 @@ const store = proxyActivities<Activities>(storeCall);
 const analyser = proxyActivities<Activities>(analysis);
 
 const DEFAULT_DECISION_TIMEOUT = '24h';
+/** Shorter log tails are quoted in the report; longer ones are also attached whole. */
+const LOG_FILE_MIN_LINES = 10;
 
 /**
  * One alert, one durable incident: post the alert, investigate, post the threaded report, wait for a person, act
@@ -89,6 +91,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, view: view(), receivedAt: input.receivedAt,
   });
   state.reportTs = report.ts;
+  if (patched('upload-logs-to-thread')) await uploadLogs();
   const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
   await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category });
 
@@ -143,6 +146,18 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
     return outcome.ok
       ? await finish('resolved', `Remediated: ${outcome.summary}`, 'white_check_mark')
       : await finish('failed', `Remediation failed: ${outcome.summary}`, 'x');
+  }
+
+  /** The log tails the diagnosis quoted from, whole, as files in the thread. */
+  async function uploadLogs() {
+    const pod = facts.pod?.metadata?.name ?? 'pod';
+    for (const excerpt of facts.logs.filter((l) => l.text.split('\n').length > LOG_FILE_MIN_LINES)) {
+      const name = `${pod}-${excerpt.container}${excerpt.previous ? '-previous' : ''}.log`;
+      await slack.uploadThreadFile({
+        teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, filename: name, content: excerpt.text,
+        title: `${excerpt.previous ? 'Previous' : 'Current'} logs of ${pod}/${excerpt.container} (last lines)`,
+      });
+    }
   }
 
   async function refuse(decision: Decision, why: string) {

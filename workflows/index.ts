@@ -1,1 +1,2 @@
 export { incidentWorkflow } from './incident.js';
+export { reminderWorkflow } from './reminders.js';

@@ -8,9 +8,11 @@ import { chatMethods } from './methods-chat.js';
 import { conversationMethods } from './methods-conversations.js';
 import { fileMethods, receiveUpload } from './methods-files.js';
 import { userMethods } from './methods-users.js';
+import { OAuthProvider } from './oauth.js';
 import { ResponseUrls } from './response-url.js';
 import type { RecordedResponse } from './response-url.js';
 import { handleSandbox } from './sandbox-routes.js';
+import { SocketModeServer } from './socket-mode.js';
 import { SlackStore } from './store.js';
 import { WebApi } from './web-api.js';
 import type { MethodContext } from './web-api.js';
@@ -37,6 +39,9 @@ const DEFAULT_USERS = [
  */
 export class SlackEmulator {
   readonly calls: WebApiCall[];
+  /** OAuth installs (authorize page, oauth.v2.access) and the tokens they issue; Socket Mode connections and acks. */
+  readonly oauth: OAuthProvider;
+  readonly socket: SocketModeServer;
   private readonly store: SlackStore;
   private readonly api: WebApi;
   private readonly link: AppLink;
@@ -67,16 +72,21 @@ export class SlackEmulator {
         return url();
       },
     };
-    this.api = new WebApi(ctx, opts.botToken, {
+    this.oauth = new OAuthProvider(this.store, opts.oauth, () => this.link.appUrl, opts);
+    this.socket = new SocketModeServer(this.store, url);
+    this.api = new WebApi(ctx, (token) => this.oauth.identify(token), {
       ...userMethods,
       ...chatMethods,
       ...conversationMethods,
       ...fileMethods,
+      ...this.oauth.methods(),
+      ...this.socket.methods(),
     });
     this.calls = this.api.calls;
     this.responseUrls = new ResponseUrls(this.store);
     this.link = new AppLink(this.store, opts.signingSecret, this.responseUrls, () => this.url);
     this.link.appUrl = opts.appUrl;
+    this.link.socket = this.socket;
   }
 
   async start(): Promise<void> {
@@ -87,6 +97,7 @@ export class SlackEmulator {
         else res.end();
       });
     });
+    server.on('upgrade', (req, socket, head) => this.socket.upgrade(req, socket, head) || socket.end('HTTP/1.1 404 Not Found\r\n\r\n'));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, this.host, () => resolve());
@@ -99,6 +110,7 @@ export class SlackEmulator {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.socket.closeAll();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -199,6 +211,18 @@ export class SlackEmulator {
     return this.link.sendEvent(event, opts);
   }
 
+  /** An Events API callback from one of the OAuth teams (`oauth.teams`), authorised as that team's install. */
+  sendTeamEvent(teamId: string, event: Record<string, unknown>): Promise<Response> {
+    const envelope = this.oauth.envelope(teamId, event, this.store.clock.next());
+    return this.link.signedPost('/slack/events', JSON.stringify(envelope), 'application/json');
+  }
+
+  /** A person removes the app from a workspace: its tokens stop working, then Slack sends `app_uninstalled`. */
+  uninstall(teamId: string): Promise<Response> {
+    this.oauth.revokeTeam(teamId);
+    return this.sendTeamEvent(teamId, { type: 'app_uninstalled' });
+  }
+
   signedPost(
     path: string,
     body: string,
@@ -219,6 +243,7 @@ export class SlackEmulator {
         : sendText(res, 404, 'file_not_found');
     }
     if (first === 'files' && req.method === 'GET') return this.serveFile(res, rest);
+    if (first === 'oauth' && req.method === 'GET') return this.oauth.handleAuthorize(req, res, url);
     if (first === 'response' && req.method === 'POST') {
       const result = this.responseUrls.apply(rest, parseResponseBody(req.headers['content-type'], await readBody(req)));
       return sendJson(res, result.status, result.body);

@@ -26,6 +26,8 @@ export interface PostUserMessageOptions {
 
 export class AppLink {
   appUrl?: string;
+  /** Socket Mode: while the app holds a connection, requests go over it instead of HTTP, as Slack does. */
+  socket?: { readonly connected: number; deliver(body: string, contentType: string, headers: Record<string, string>): Promise<Response> };
 
   constructor(
     private readonly store: SlackStore,
@@ -40,6 +42,7 @@ export class AppLink {
     contentType: string,
     extraHeaders: Record<string, string> = {},
   ): Promise<Response> {
+    if (this.socket?.connected) return await this.socket.deliver(body, contentType, extraHeaders);
     if (!this.appUrl)
       throw new Error('SlackEmulator has no appUrl: pass appUrl or call setAppUrl() before sending to the app');
     const timestamp = Math.floor(Date.now() / 1000);

@@ -4,16 +4,19 @@ import type { MethodHandler } from './web-api.js';
 
 /** auth.test, users.* and usergroups.*: who the bot is and who else is in the workspace. */
 export const userMethods: Record<string, MethodHandler> = {
-  'auth.test': (_args, ctx) => {
+  'auth.test': (_args, ctx, { auth }) => {
     const { teamId, teamName, botUserId, botId } = ctx.store.opts;
+    // A token issued through OAuth answers for its own workspace (or org).
+    const userId = auth?.userId ?? botUserId;
     return {
       url: `${ctx.baseUrl}/`,
-      team: teamName,
-      user: ctx.store.userName(botUserId),
-      team_id: teamId,
-      user_id: botUserId,
-      bot_id: botId,
-      is_enterprise_install: false,
+      team: auth?.teamName ?? teamName,
+      user: ctx.store.userName(userId),
+      team_id: auth ? auth.teamId : teamId,
+      user_id: userId,
+      ...(auth?.kind === 'user' ? {} : { bot_id: auth?.botId ?? botId }),
+      ...(auth?.enterpriseId ? { enterprise_id: auth.enterpriseId } : {}),
+      is_enterprise_install: auth?.isEnterpriseInstall ?? false,
     };
   },
 

@@ -22,8 +22,44 @@ export interface SlackEmulatorOptions {
   userGroups?: UserGroupOption[];
   /** Shown at the top of the sandbox page (emoji shortcodes allowed). */
   banner?: string;
+  /** App-level token (xapp-...) that apps.connections.open accepts, for Socket Mode. */
+  appToken?: string;
+  /** The app's OAuth credentials: enables /oauth/v2/authorize and oauth.v2.access, which issue a token per team. */
+  oauth?: OAuthOptions;
   /** Buttons in the sandbox page's top bar, e.g. "Fire sample alert"; what run() returns is shown to the person. */
   controls?: SandboxControl[];
+}
+
+export interface OAuthOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Workspaces (or orgs) a person may install the app into; default: the emulator's own team. */
+  teams?: OAuthTeamOption[];
+}
+
+export interface OAuthTeamOption {
+  id: string;
+  name: string;
+  enterpriseId?: string;
+  enterpriseName?: string;
+  /** An org-wide install: the token belongs to the org, events still name the workspace they happen in. */
+  isEnterpriseInstall?: boolean;
+  /** The bot user in that team; default U0LOOKOUT for the emulator's own team, else derived from the team ID. */
+  botUserId?: string;
+  /** Who installs; default the first user. */
+  installerUserId?: string;
+}
+
+/** Who a token belongs to: the emulator's bot token, the app token, or one issued by oauth.v2.access. */
+export interface TokenIdentity {
+  kind: 'bot' | 'user' | 'app';
+  teamId?: string;
+  teamName?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
+  userId?: string;
+  botId?: string;
+  scopes: string[];
 }
 
 export interface SandboxControl {
@@ -78,6 +114,8 @@ export interface WebApiCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** The workspace whose token made the call (set once the token is recognised). */
+  teamId?: string;
 }
 
 export type FailureSpec = { status: 429; retryAfter: number } | { status: 500 };

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SlackStore } from './store.js';
-import type { FailureSpec, StoredChannel, WebApiCall } from './types.js';
+import type { FailureSpec, StoredChannel, TokenIdentity, WebApiCall } from './types.js';
 
 /** The Web API's plumbing: auth, call log, injected failures, argument helpers and Slack-style errors. */
 
@@ -12,7 +12,19 @@ export interface MethodContext {
   readonly baseUrl: string;
 }
 
-export type MethodHandler = (args: Args, ctx: MethodContext) => Record<string, unknown>;
+/** Who called: the token's identity (absent for tokenless methods such as oauth.v2.access) and the raw request. */
+export interface CallInfo {
+  auth?: TokenIdentity;
+  token?: string;
+  headers: IncomingHttpHeaders;
+}
+
+export type MethodHandler = (args: Args, ctx: MethodContext, call: CallInfo) => Record<string, unknown>;
+
+/** Methods that authenticate with client credentials instead of a token. */
+const TOKENLESS = new Set(['oauth.v2.access', 'oauth.access']);
+/** Methods that take only an app-level token (xapp-); every other method refuses one. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 /** A Slack error code such as channel_not_found; becomes `{ ok: false, error: code }`. */
 export class SlackApiError extends Error {
@@ -33,7 +45,7 @@ export class WebApi {
 
   constructor(
     private readonly ctx: MethodContext,
-    private readonly token: string,
+    private readonly identify: (token: string) => TokenIdentity | undefined,
     private readonly methods: Record<string, MethodHandler>,
   ) {}
 
@@ -43,7 +55,8 @@ export class WebApi {
 
   handle(method: string, headers: IncomingHttpHeaders, rawArgs: Args): WebApiResult {
     const { token: bodyToken, ...args } = rawArgs;
-    this.calls.push({ method, args, at: Date.now() });
+    const call: WebApiCall = { method, args, at: Date.now() };
+    this.calls.push(call);
     const failure = this.takeFailure(method);
     if (failure?.status === 429) {
       return {
@@ -57,10 +70,15 @@ export class WebApi {
     if (!handler) return fail('unknown_method');
     const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof bodyToken === 'string' ? bodyToken : undefined);
-    if (!token) return fail('not_authed');
-    if (token !== this.token) return fail('invalid_auth');
+    const auth = token ? this.identify(token) : undefined;
+    if (!TOKENLESS.has(method)) {
+      if (!token) return fail('not_authed');
+      if (!auth) return fail('invalid_auth');
+      if ((auth.kind === 'app') !== APP_TOKEN_METHODS.has(method)) return fail('not_allowed_token_type');
+      call.teamId = auth.teamId;
+    }
     try {
-      return { status: 200, body: { ok: true, ...handler(args, this.ctx) }, headers: {} };
+      return { status: 200, body: { ok: true, ...handler(args, this.ctx, { auth, token, headers }) }, headers: {} };
     } catch (err) {
       if (err instanceof SlackApiError) return fail(err.code);
       throw err;

@@ -22,13 +22,26 @@ async function findReport(deps: ListenerDeps, channel: string, ts: string, attem
   }
 }
 
+/** Any other reaction on a report is feedback on the diagnosis. */
+const feedback: Record<string, 'useful' | 'not_useful'> = {
+  '+1': 'useful', thumbsup: 'useful', heart: 'useful', tada: 'useful', raised_hands: 'useful', pray: 'useful', star: 'useful',
+  '-1': 'not_useful', thumbsdown: 'not_useful', confused: 'not_useful', face_with_rolling_eyes: 'not_useful', disappointed: 'not_useful',
+};
+
 export function registerEvents(app: App, deps: ListenerDeps): void {
   app.event('reaction_added', async ({ event, context, logger }) => {
+    if (event.item.type !== 'message' || event.user === context.botUserId) return;
     const decision = reactionDecisions[event.reaction];
-    if (!decision || event.item.type !== 'message' || event.user === context.botUserId) return;
     try {
-      const incident = await findReport(deps, event.item.channel, event.item.ts);
+      const incident = await findReport(deps, event.item.channel, event.item.ts, decision ? 4 : 1);
       if (!incident) return;
+      if (!decision) {
+        const reaction = event.reaction.replace(/::skin-tone-\d$/, '');
+        await deps.store.recordFeedback({
+          workflowId: incident.workflowId, teamId: context.teamId, userId: event.user, reaction, sentiment: feedback[reaction] ?? 'other',
+        });
+        return;
+      }
       // The workflow maps a reaction to its proposals, so an empty proposal ID is expected here.
       await deps.incidents.decide(incident.workflowId, {
         proposalId: '', decision, userId: event.user, teamId: context.teamId, at: slackTime(event.event_ts), via: 'reaction',

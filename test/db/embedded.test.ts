@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { checkDatabase, migrate, openDatabase, startEmbeddedPostgres, type Database } from '../../db/index.js';
 import { LOCK_FILE_NAME } from '../../db/embedded.js';
+import { migrations } from '../../migrations/index.js';
 import { EXPECTED_COLUMNS, actualColumns, expectInitialSchema, tempDir } from './helpers.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +30,7 @@ test('an empty directory gets PGlite files in pglite/ and the whole schema', asy
   expect(db.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
   expect(await readdir(dataDir)).toEqual(expect.arrayContaining(['PG_VERSION', 'base', LOCK_FILE_NAME]));
   expect(await readFile(path.join(dataDir, LOCK_FILE_NAME), 'utf8')).toBe(`${process.pid}\n`);
-  expect(await db.sql`select name from schema_migrations`).toEqual([{ name: '0001-initial' }]);
+  expect(await db.sql`select name from schema_migrations order by name`).toEqual(migrations.map((m) => ({ name: m.name })));
   await expectInitialSchema(db.sql);
   expect(await migrate(db.sql)).toEqual([]);
 });

@@ -51,7 +51,7 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
   };
 }
 
-/** Each column as `udt_name` plus ` not null`, per table, exactly as migration 0001 should leave them. */
+/** Each column as `udt_name` plus ` not null`, per table, exactly as all migrations should leave them. */
 export const EXPECTED_COLUMNS: Record<string, Record<string, string>> = {
   schema_migrations: { name: 'text not null', applied_at: 'timestamptz not null' },
   slack_installations: {
@@ -90,6 +90,17 @@ export const EXPECTED_COLUMNS: Record<string, Record<string, string>> = {
     created_at: 'timestamptz not null',
     updated_at: 'timestamptz not null',
     resolved_at: 'timestamptz',
+    alert_fingerprint: 'text',
+  },
+  slack_channel_pacing: { team_id: 'text not null', channel: 'text not null', next_slot: 'timestamptz not null' },
+  report_feedback: {
+    id: 'int8 not null',
+    workflow_id: 'text not null',
+    team_id: 'text',
+    user_id: 'text not null',
+    reaction: 'text not null',
+    sentiment: 'text not null',
+    created_at: 'timestamptz not null',
   },
   audit_events: {
     id: 'int8 not null',

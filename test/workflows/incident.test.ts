@@ -31,6 +31,8 @@ function fakeActivities(opts: { approvers?: string[]; remediation?: (n: number) 
     postReport: record('postReport', () => ({ ts: `${ts++}.000200` })) as Activities['postReport'],
     updateReport: record('updateReport') as Activities['updateReport'],
     postThreadMessage: record('postThreadMessage', () => ({ ts: `${ts++}.000300` })) as Activities['postThreadMessage'],
+    postChannelMessage: record('postChannelMessage', () => ({ ts: `${ts++}.000400` })) as Activities['postChannelMessage'],
+    uploadThreadFile: record('uploadThreadFile') as Activities['uploadThreadFile'],
     postEphemeral: record('postEphemeral') as Activities['postEphemeral'],
     addReaction: record('addReaction') as Activities['addReaction'],
     removeReaction: record('removeReaction') as Activities['removeReaction'],
@@ -107,6 +109,23 @@ test('an approver\'s approval runs the recommended remediation once and reports 
     expect(fakes.named('addReaction').map((c) => c.input.name)).toEqual(['eyes', 'white_check_mark']);
     expect(fakes.named('recordIncident').map((c) => c.input.status)).toEqual(['investigating', 'awaiting_approval', 'remediating', 'resolved']);
     if (process.env.RECORD_HISTORIES) await saveHistory(workflowId, 'incident-approved');
+  });
+});
+
+test('long log tails are attached to the thread as files; short ones only quoted', async () => {
+  const fakes = fakeActivities();
+  const longLog = Array.from({ length: 40 }, (_, i) => `line ${i}: retrying redis`).join('\n');
+  fakes.activities.collectKubernetesFacts = (async () => {
+    const facts = crashLoopFacts();
+    facts.logs = [{ container: 'cart', previous: true, text: longLog }, { container: 'cart', previous: false, text: 'starting\n' }];
+    return facts;
+  }) as Activities['collectKubernetesFacts'];
+  await withIncident(fakes, async ({ workflowId }) => {
+    await awaitingDecision(workflowId);
+    expect(fakes.named('uploadThreadFile').map((c) => c.input)).toEqual([expect.objectContaining({
+      channel: 'C0ALERTS', threadTs: '1000.000100', filename: 'cart-7d9f8b6c5-x2k4p-cart-previous.log', content: longLog,
+    })]);
+    await temporal.client.workflow.getHandle(workflowId).terminate('test done');
   });
 });
 

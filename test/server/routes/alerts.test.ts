@@ -20,6 +20,8 @@ async function serve(opts: { token?: string; channel?: string; failing?: boolean
     async resolve(alert) { resolved.push(alert); return true; },
     async decide() { return true; },
     async reportOf() { return undefined; },
+    async resolveWorkflow() { return true; },
+    async remind() { return { workflowId: 'reminder-x', outcome: 'started' }; },
   };
   const app = express().use(alertRoutes({
     incidents, metrics: createMetrics(), log: createLogger('test', 'silent'), webhookToken: opts.token,
