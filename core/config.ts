@@ -18,6 +18,8 @@ export interface Config {
   };
   /** The slash command Lookout answers (must match the app's manifest). */
   slashCommand: string;
+  /** Minimum spacing of Lookout's new messages in one channel (Slack allows about one per second). */
+  slackChannelPaceMs: number;
   alertChannels: string[];
   alertsChannel?: string;
   approvers: string[];
@@ -33,6 +35,12 @@ export interface Config {
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+function nonNegative(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of milliseconds >= 0, got '${value}'`);
+  return n;
+}
 const opt = (value: string | undefined) => (value && value.trim() !== '' ? value.trim() : undefined);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appToken: opt(env.SLACK_APP_TOKEN),
       apiUrl: opt(env.SLACK_API_URL) ?? 'https://slack.com/api/',
     },
+    slackChannelPaceMs: nonNegative(env.SLACK_CHANNEL_PACE_MS, 1000, 'SLACK_CHANNEL_PACE_MS'),
     slashCommand: `/${(opt(env.SLACK_COMMAND) ?? 'lookout').replace(/^\//, '')}`,
     alertChannels,
     alertsChannel: opt(env.ALERTS_CHANNEL) ?? alertChannels[0],

@@ -1,6 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import type postgres from 'postgres';
 import type { ActivityDeps } from '../activities/index.js';
+import { createChannelPacer } from '../activities/slack-pacing.js';
 import { requireSlackMode, temporalUiLink, type Config } from '../core/config.js';
 import { createCipher, loadEncryptionKey } from '../core/crypto.js';
 import type { Logger } from '../core/logger.js';
@@ -23,6 +24,7 @@ export function buildActivityDeps(config: Config, sql: postgres.Sql, metrics?: M
     approvers: config.approvers,
     approveAnyone: config.approveAnyone,
     metrics,
+    pacer: createChannelPacer(sql, { intervalMs: config.slackChannelPaceMs }),
   };
 }
 

@@ -49,7 +49,9 @@ const LOG_FILE_MIN_LINES = 10;
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentState> {
   const { alert } = input;
   const { workflowId } = workflowInfo();
-  const state: IncidentState = { status: 'investigating', alert, decisions: [], refused: [], outcomes: [] };
+  const state: IncidentState = {
+    status: 'investigating', alert, channel: alert.slack?.channel ?? input.channel, decisions: [], refused: [], outcomes: [],
+  };
   const inbox: Decision[] = [];
   let resolved: { at: string } | undefined;
 

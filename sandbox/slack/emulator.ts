@@ -203,6 +203,10 @@ export class SlackEmulator {
     return this.link.removeReaction(opts);
   }
 
+  runSlashCommand(opts: { channel: string; userId: string; text: string; command?: string }): Promise<Response> {
+    return this.link.runSlashCommand(opts);
+  }
+
   postUserMessage(opts: PostUserMessageOptions): Promise<{ ts: string; response: Response }> {
     return this.link.postUserMessage(opts);
   }

@@ -181,6 +181,29 @@ export class AppLink {
     return { ts: m.ts, response: await this.sendEvent(event) };
   }
 
+  /** A person types `/command text` in a channel: Slack posts the form-encoded command payload to the app. */
+  async runSlashCommand(opts: { channel: string; userId: string; text: string; command?: string }): Promise<Response> {
+    const channel = this.channelOf(opts.channel);
+    const { teamId, teamName } = this.store.opts;
+    const form = new URLSearchParams({
+      token: 'sandbox-verification-token',
+      team_id: teamId,
+      team_domain: teamName.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      channel_id: channel.id,
+      channel_name: channel.kind === 'im' ? 'directmessage' : channel.name,
+      user_id: opts.userId,
+      user_name: this.store.userName(opts.userId),
+      command: opts.command ?? '/lookout',
+      text: opts.text,
+      api_app_id: this.store.opts.appId,
+      is_enterprise_install: 'false',
+      // A command has no message of its own: replies through response_url are ephemeral messages to the person.
+      response_url: this.responseUrls.create(this.baseUrl(), { channel: channel.id, messageTs: '', userId: opts.userId }),
+      trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`,
+    });
+    return await this.signedPost(EVENTS_PATH, form.toString(), 'application/x-www-form-urlencoded');
+  }
+
   private sendReactionEvent(
     type: string,
     m: EmulatedMessage,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { botScopes } from '../../core/slack-scopes.js';
 import { sendText } from './http-util.js';
 import type { SlackStore } from './store.js';
 import { SlackApiError, str } from './web-api.js';
@@ -44,7 +45,7 @@ export class OAuthProvider {
     private readonly store: SlackStore,
     private readonly options: OAuthOptions | undefined,
     private readonly appUrl: () => string | undefined,
-    tokens: { botToken: string; appToken?: string },
+    tokens: { botToken: string; appToken?: string; botScopes?: string[] },
   ) {
     const { teamId, teamName, botUserId, botId, users } = store.opts;
     const installer = users[0]?.id ?? 'U0INSTALLER';
@@ -53,7 +54,7 @@ export class OAuthProvider {
       botUserId: t.botUserId ?? (t.id === teamId ? botUserId : `UB${t.id.replace(/^T/, '')}`),
       installerUserId: t.installerUserId ?? installer,
     }));
-    this.tokens.set(tokens.botToken, { kind: 'bot', teamId, teamName, userId: botUserId, botId, scopes: [] });
+    this.tokens.set(tokens.botToken, { kind: 'bot', teamId, teamName, userId: botUserId, botId, scopes: tokens.botScopes ?? Object.keys(botScopes) });
     if (tokens.appToken) this.tokens.set(tokens.appToken, { kind: 'app', teamId, teamName, scopes: ['connections:write'] });
   }
 

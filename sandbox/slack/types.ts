@@ -1,6 +1,8 @@
 /** Public shapes of the Slack emulator, kept apart so the store, the Web API and the page share them. */
 
 export interface SlackEmulatorOptions {
+  /** Scopes granted to the bot token, sent back in `x-oauth-scopes` (default: all Lookout asks for). */
+  botScopes?: string[];
   /** 0 picks a free port. */
   port?: number;
   host?: string;

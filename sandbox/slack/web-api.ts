@@ -78,7 +78,9 @@ export class WebApi {
       call.teamId = auth.teamId;
     }
     try {
-      return { status: 200, body: { ok: true, ...handler(args, this.ctx, { auth, token, headers }) }, headers: {} };
+      const body = { ok: true, ...handler(args, this.ctx, { auth, token, headers }) };
+      // Slack names the token's scopes on every response; the Web API client exposes them as response_metadata.scopes.
+      return { status: 200, body, headers: auth?.scopes.length ? { 'x-oauth-scopes': auth.scopes.join(',') } : {} };
     } catch (err) {
       if (err instanceof SlackApiError) return fail(err.code);
       throw err;

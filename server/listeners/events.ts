@@ -33,7 +33,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     if (event.item.type !== 'message' || event.user === context.botUserId) return;
     const decision = reactionDecisions[event.reaction];
     try {
-      const incident = await findReport(deps, event.item.channel, event.item.ts, decision ? 4 : 1);
+      const incident = await findReport(deps, event.item.channel, event.item.ts);
       if (!incident) return;
       if (!decision) {
         const reaction = event.reaction.replace(/::skin-tone-\d$/, '');
