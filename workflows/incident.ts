@@ -52,12 +52,6 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   const state: IncidentState = {
     status: 'investigating', alert, channel: alert.slack?.channel ?? input.channel, decisions: [], refused: [], outcomes: [],
   };
-  const inbox: Decision[] = [];
-  let resolved: { at: string } | undefined;
-
-  setHandler(decisionSignal, (decision) => void inbox.push(decision));
-  setHandler(alertResolvedSignal, (r) => void (resolved ??= r));
-  setHandler(getIncidentQuery, () => state);
 
   const setStatus = async (status: IncidentStatus, detail: Record<string, unknown> = {}) => {
     state.status = status;
@@ -68,6 +62,31 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       event: { type: `status.${status}`, detail },
     });
   };
+
+  try {
+    return await handleIncident(input, state, setStatus);
+  } catch (err) {
+    // Slack said something no retry can fix (bot not in the channel, token revoked, ...): close the incident with
+    // the reason, visibly in the index and the Temporal UI, instead of leaving it open forever.
+    if (failureType(err) !== 'SlackError' && failureType(err) !== 'SlackNotInstalled') throw err;
+    const reason = failureMessage(err);
+    log.error('incident stopped: Slack refused a call', { reason });
+    await setStatus('failed', { reason });
+    throw ApplicationFailure.nonRetryable(`Incident stopped: ${reason}`, 'SlackError');
+  }
+}
+
+async function handleIncident(
+  input: IncidentInput, state: IncidentState, setStatus: (status: IncidentStatus, detail?: Record<string, unknown>) => Promise<void>,
+): Promise<IncidentState> {
+  const { alert } = input;
+  const { workflowId } = workflowInfo();
+  const inbox: Decision[] = [];
+  let resolved: { at: string } | undefined;
+
+  setHandler(decisionSignal, (decision) => void inbox.push(decision));
+  setHandler(alertResolvedSignal, (r) => void (resolved ??= r));
+  setHandler(getIncidentQuery, () => state);
 
   await setStatus('investigating');
 
@@ -195,6 +214,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
       workflowId, alert, diagnosis: state.diagnosis!, decisions: state.decisions, outcomes: state.outcomes, closedReason,
     };
   }
+}
+
+function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ApplicationFailure ? err : err instanceof Error ? err.cause : undefined;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
 function failureMessage(err: unknown): string {

@@ -27,6 +27,8 @@ export async function runCommand(command: Command, ctx: CommandContext, deps: Li
     case 'invalid':
       return `:warning: ${command.problem}`;
     case 'diagnose': {
+      const blocked = await whyCannotPost(ctx.client, ctx.channel);
+      if (blocked) return blocked;
       const alert = manualAlert({ ...ctx, text: command.text, namespace: command.namespace, pod: command.pod });
       const { outcome } = await deps.incidents.open(alert, { channel: ctx.channel, teamId: ctx.teamId });
       const what = command.pod ? `\`${command.namespace}/${command.pod}\`` : 'that';
@@ -40,6 +42,8 @@ export async function runCommand(command: Command, ctx: CommandContext, deps: Li
       return [`*${open.length} open incident${open.length > 1 ? 's' : ''} in this channel*`, ...lines].join('\n');
     }
     case 'remind': {
+      const blocked = await whyCannotPost(ctx.client, ctx.channel);
+      if (blocked) return blocked;
       const { outcome } = await deps.incidents.remind(
         { teamId: ctx.teamId, channel: ctx.channel, userId: ctx.userId, text: command.text, delayMs: command.delayMs, threadTs: ctx.threadTs },
         `${ctx.teamId}-${ctx.requestId}`,
@@ -55,6 +59,23 @@ export async function runCommand(command: Command, ctx: CommandContext, deps: Li
     }
     case 'test':
       return await runSelfCheck({ client: ctx.client, teamId: ctx.teamId, botUserId: ctx.botUserId, deps });
+  }
+}
+
+/**
+ * Whether Lookout will be able to post its answer here; a person waiting for a report hears now, not never. Public
+ * channels need no membership (chat:write.public); private ones do.
+ */
+async function whyCannotPost(client: WebClient, channel: string): Promise<string | undefined> {
+  const invite = ':warning: I am not in this private channel, so I could not post here: invite me with `/invite @Lookout`, then ask again.';
+  try {
+    const { channel: info } = await client.conversations.info({ channel });
+    return info?.is_private && !info.is_member && !info.is_im ? invite : undefined;
+  } catch (err) {
+    const code = (err as { data?: { error?: string; needed?: string } }).data;
+    if (code?.error === 'channel_not_found') return invite;
+    if (code?.error === 'missing_scope') return `:warning: I lack the \`${code.needed ?? 'channels:read'}\` scope to check this channel: reinstall the app with the scopes in slack/manifest.yml.`;
+    return undefined;
   }
 }
 

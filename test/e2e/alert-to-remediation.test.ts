@@ -1,127 +1,61 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../../core/config.js';
-import { createLogger } from '../../core/logger.js';
-import { createMetrics } from '../../core/metrics.js';
-import { openDatabase, type Database } from '../../db/index.js';
 import { demoWorld } from '../../sandbox/kubernetes/demo-world.js';
-import { KubernetesTestServer } from '../../sandbox/kubernetes/server.js';
 import { sampleWebhook } from '../../sandbox/samples.js';
-import { SlackEmulator, type EmulatedMessage } from '../../sandbox/slack/emulator.js';
-import type { LookoutServer } from '../../server/app.js';
-import { runServer } from '../../server/run.js';
-import { buildActivityDeps, startWorker, type RunningWorker } from '../../worker/run.js';
-import { unique } from '../support/temporal.js';
+import { eventually, findButton, startStack, type Stack } from '../support/stack.js';
 
 // The whole pipeline over real HTTP: Alertmanager webhook -> Temporal -> Slack emulator thread -> signed button click
 // -> the Kubernetes API test server. Nothing in the app knows it is under test.
-const signingSecret = 'e2e-signing-secret';
-const botToken = 'xoxb-e2e-token';
-let dir: string;
-let db: Database;
-let k8s: KubernetesTestServer;
-let slack: SlackEmulator;
-let worker: RunningWorker;
-let server: LookoutServer;
+let stack: Stack;
+beforeAll(async () => { stack = await startStack(); }, 120_000);
+afterAll(async () => { await stack?.close(); });
 
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-e2e-'));
-  k8s = new KubernetesTestServer({ world: demoWorld() });
-  await k8s.start();
-  k8s.writeKubeconfig(path.join(dir, 'kubeconfig'));
-  slack = new SlackEmulator({ signingSecret, botToken });
-  await slack.start();
-  const config = loadConfig({
-    PORT: '0', LOOKOUT_DATA_DIR: dir, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: unique('e2e'),
-    DATABASE_URL: process.env.TEST_DATABASE_URL, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: slack.apiUrl, ALERTS_CHANNEL: 'C0ALERTS', APPROVERS: 'U0ALICE', KUBECONFIG: path.join(dir, 'kubeconfig'),
-  });
-  const log = createLogger('e2e', 'silent');
-  db = await openDatabase({ url: config.databaseUrl, dataDir: dir, log });
-  const metrics = createMetrics();
-  worker = await startWorker(config, buildActivityDeps(config, db.sql, metrics), log);
-  server = await runServer(config, db, metrics, log);
-  slack.setAppUrl(server.url);
-}, 120_000);
-
-afterAll(async () => {
-  await server?.close();
-  await worker?.shutdown();
-  await db?.close();
-  await slack?.stop();
-  await k8s?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const post = (p: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-
-const podDeletes = () => k8s.mutations.filter((m) => m.verb === 'delete' && m.kind === 'Pod' && !m.dryRun);
-
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function findButton(message: EmulatedMessage, prefix: string): string | undefined {
-  for (const block of (message.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[]) {
-    const hit = block.type === 'actions' ? block.elements?.find((e) => e.action_id?.startsWith(prefix)) : undefined;
-    if (hit) return hit.action_id;
-  }
-  return undefined;
-}
+const post = (p: string, body: unknown) => stack.post(p, body);
+const podDeletes = () => stack.k8s.mutations.filter((m) => m.verb === 'delete' && m.kind === 'Pod' && !m.dryRun);
 
 test('alert -> threaded report -> non-approver refused -> approver approves -> exactly one pod deleted', async () => {
-  k8s.load(demoWorld());
+  stack.k8s.load(demoWorld());
   const startsAt = new Date(Date.now() - 60_000);
   const res = await post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt }));
   expect(res.status).toBe(202);
   expect(await res.json()).toMatchObject({ accepted: 1, results: [{ outcome: 'started' }] });
 
-  const alertMessage = await slack.waitFor(() => slack.messages('C0ALERTS').find((m) => !m.threadTs && m.text.includes('KubePodCrashLooping')), 30_000);
-  const report = await slack.waitFor(() => slack.thread('C0ALERTS', alertMessage.ts).find((m) => findButton(m, 'approve')), 30_000);
+  const alertMessage = await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').find((m) => !m.threadTs && m.text.includes('KubePodCrashLooping')), 30_000);
+  const report = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertMessage.ts).find((m) => findButton(m, 'approve')), 30_000);
   expect(report.text).toContain('CrashLoopBackOff');
-  await slack.waitFor(() => alertMessage.reactions.some((r) => r.name === 'eyes'));
+  await stack.slack.waitFor(() => alertMessage.reactions.some((r) => r.name === 'eyes'));
 
   // Someone who is not an approver: refused privately, nothing deleted.
   const approve = findButton(report, 'approve')!;
-  expect((await slack.clickButton({ channel: 'C0ALERTS', ts: report.ts, actionId: approve, userId: 'U0BOB' })).status).toBe(200);
-  const refusal = await slack.waitFor(() => slack.messages('C0ALERTS').find((m) => m.ephemeralFor === 'U0BOB'), 20_000);
+  expect((await stack.slack.clickButton({ channel: 'C0ALERTS', ts: report.ts, actionId: approve, userId: 'U0BOB' })).status).toBe(200);
+  const refusal = await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').find((m) => m.ephemeralFor === 'U0BOB'), 20_000);
   expect(refusal.text).toContain('<@U0ALICE>');
   expect(podDeletes()).toHaveLength(0);
 
   // The approver: the pod is deleted once, with a dry run first, and the outcome lands in the thread.
-  await slack.clickButton({ channel: 'C0ALERTS', ts: report.ts, actionId: approve, userId: 'U0ALICE' });
-  const outcome = await slack.waitFor(() => slack.thread('C0ALERTS', alertMessage.ts).find((m) => m.text.includes('approved by <@U0ALICE>')), 30_000);
+  await stack.slack.clickButton({ channel: 'C0ALERTS', ts: report.ts, actionId: approve, userId: 'U0ALICE' });
+  const outcome = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertMessage.ts).find((m) => m.text.includes('approved by <@U0ALICE>')), 30_000);
   expect(outcome.text).toContain('Deleted pod shop/cart-7d9f8b6c5-x2k4p');
   expect(podDeletes()).toEqual([expect.objectContaining({ namespace: 'shop', name: 'cart-7d9f8b6c5-x2k4p' })]);
-  expect(k8s.mutations.filter((m) => m.verb === 'delete' && m.dryRun)).toHaveLength(1);
+  expect(stack.k8s.mutations.filter((m) => m.verb === 'delete' && m.dryRun)).toHaveLength(1);
 
   // Pressing again changes nothing; the report no longer offers buttons; the alert shows a check mark.
-  await slack.clickButton({ channel: 'C0ALERTS', ts: report.ts, actionId: approve, userId: 'U0ALICE' }).catch(() => undefined);
-  await slack.waitFor(() => alertMessage.reactions.some((r) => r.name === 'white_check_mark'), 20_000);
+  await stack.slack.clickButton({ channel: 'C0ALERTS', ts: report.ts, actionId: approve, userId: 'U0ALICE' }).catch(() => undefined);
+  await stack.slack.waitFor(() => alertMessage.reactions.some((r) => r.name === 'white_check_mark'), 20_000);
   expect(podDeletes()).toHaveLength(1);
-  const updated = slack.thread('C0ALERTS', alertMessage.ts).find((m) => m.ts === report.ts)!;
+  const updated = stack.slack.thread('C0ALERTS', alertMessage.ts).find((m) => m.ts === report.ts)!;
   expect(findButton(updated, 'approve')).toBeUndefined();
   expect(JSON.stringify(updated.blocks)).toContain('Approved by <@U0ALICE>');
 
   const incident = await eventually(async () => {
-    const [row] = await db.sql`select status, approved_by from incidents where report_ts = ${report.ts}`;
+    const [row] = await stack.db.sql`select status, approved_by from incidents where report_ts = ${report.ts}`;
     return row?.status === 'resolved' ? row : undefined;
   });
   expect(incident).toMatchObject({ status: 'resolved', approved_by: ['U0ALICE'] });
-  const audit = await db.sql`select type, actor from audit_events where workflow_id = (select workflow_id from incidents where report_ts = ${report.ts}) order by id`;
+  const audit = await stack.db.sql`select type, actor from audit_events where workflow_id = (select workflow_id from incidents where report_ts = ${report.ts}) order by id`;
   expect(audit.map((a) => a.type)).toEqual(expect.arrayContaining(['decision.refused', 'decision.approve', 'remediation.applied', 'status.resolved']));
 });
 
 test('a repeated Alertmanager delivery starts nothing new; the resolved notification closes the incident', async () => {
-  k8s.load(demoWorld());
+  stack.k8s.load(demoWorld());
   const startsAt = new Date(Date.now() - 120_000);
   const first = await (await post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt }))).json();
   const again = await post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt }));
@@ -130,34 +64,34 @@ test('a repeated Alertmanager delivery starts nothing new; the resolved notifica
 
   // The report names its incident; its thread is the alert message's.
   const workflowId: string = first.results[0].workflowId;
-  const report = await slack.waitFor(() => slack.messages('C0ALERTS').find((m) => m.threadTs && JSON.stringify(m.blocks ?? []).includes(workflowId) && findButton(m, 'approve')), 30_000);
+  const report = await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').find((m) => m.threadTs && JSON.stringify(m.blocks ?? []).includes(workflowId) && findButton(m, 'approve')), 30_000);
   const alertTs = report.threadTs!;
-  expect(slack.messages('C0ALERTS').filter((m) => m.ts === alertTs)).toHaveLength(1);
+  expect(stack.slack.messages('C0ALERTS').filter((m) => m.ts === alertTs)).toHaveLength(1);
   const resolved = await post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt, status: 'resolved' }));
   expect(await resolved.json()).toMatchObject({ results: [{ outcome: 'resolved' }] });
-  await slack.waitFor(() => slack.thread('C0ALERTS', alertTs).find((m) => m.text.includes('resolved')), 30_000);
+  await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertTs).find((m) => m.text.includes('resolved')), 30_000);
   expect(podDeletes().length).toBeLessThanOrEqual(1);
 });
 
 test('a ✅ reaction by an approver on the report approves its first proposal; one by anyone else does nothing', async () => {
-  k8s.load(demoWorld());
+  stack.k8s.load(demoWorld());
   const deletesBefore = podDeletes().length;
   const res = await post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt: new Date(Date.now() - 180_000) }));
   const workflowId: string = (await res.json()).results[0].workflowId;
-  const report = await slack.waitFor(() => slack.messages('C0ALERTS').find((m) => m.threadTs && JSON.stringify(m.blocks ?? []).includes(workflowId) && findButton(m, 'approve')), 30_000);
+  const report = await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').find((m) => m.threadTs && JSON.stringify(m.blocks ?? []).includes(workflowId) && findButton(m, 'approve')), 30_000);
 
-  await slack.addReaction({ channel: 'C0ALERTS', ts: report.ts, name: 'white_check_mark', userId: 'U0BOB' });
-  await slack.waitFor(() => slack.messages('C0ALERTS').filter((m) => m.ephemeralFor === 'U0BOB' && m.threadTs === report.threadTs).length > 0, 20_000);
+  await stack.slack.addReaction({ channel: 'C0ALERTS', ts: report.ts, name: 'white_check_mark', userId: 'U0BOB' });
+  await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').filter((m) => m.ephemeralFor === 'U0BOB' && m.threadTs === report.threadTs).length > 0, 20_000);
   expect(podDeletes().length).toBe(deletesBefore);
 
-  await slack.addReaction({ channel: 'C0ALERTS', ts: report.ts, name: 'white_check_mark', userId: 'U0ALICE' });
-  const outcome = await slack.waitFor(() => slack.thread('C0ALERTS', report.threadTs!).find((m) => m.text.includes('approved by <@U0ALICE>')), 30_000);
+  await stack.slack.addReaction({ channel: 'C0ALERTS', ts: report.ts, name: 'white_check_mark', userId: 'U0ALICE' });
+  const outcome = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', report.threadTs!).find((m) => m.text.includes('approved by <@U0ALICE>')), 30_000);
   expect(outcome.text).toContain('pods_delete');
   expect(podDeletes().length).toBe(deletesBefore + 1);
 });
 
 test('invalid alert bodies get 400 naming the problem and start nothing', async () => {
-  const before = slack.calls.length;
+  const before = stack.slack.calls.length;
   const cases: [string, unknown, RegExp][] = [
     ['/alerts/alertmanager', '{"version":', /not valid JSON/],
     ['/alerts/alertmanager', { version: '4', alerts: [] }, /^alerts: must hold at least one alert/],
@@ -169,11 +103,11 @@ test('invalid alert bodies get 400 naming the problem and start nothing', async 
     expect((await res.json()).error).toMatch(message);
   }
   await new Promise((r) => setTimeout(r, 300));
-  expect(slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
+  expect(stack.slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
 });
 
 test('Slack requests with a bad signature are refused with 401', async () => {
-  const res = await fetch(`${server.url}/slack/events`, {
+  const res = await fetch(`${stack.server.url}/slack/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=deadbeef' },
     body: JSON.stringify({ type: 'event_callback', event: { type: 'reaction_added' } }),
@@ -182,11 +116,11 @@ test('Slack requests with a bad signature are refused with 401', async () => {
 });
 
 test('health, readiness and metrics answer', async () => {
-  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-  const ready = await fetch(`${server.url}/readyz`);
+  expect((await fetch(`${stack.server.url}/healthz`)).status).toBe(200);
+  const ready = await fetch(`${stack.server.url}/readyz`);
   expect(ready.status).toBe(200);
   expect(await ready.json()).toMatchObject({ checks: { temporal: 'ok', postgres: 'ok' } });
-  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const metrics = await (await fetch(`${stack.server.url}/metrics`)).text();
   expect(metrics).toMatch(/lookout_alerts_received_total\{source="alertmanager",status="firing"\} [1-9]/);
   expect(metrics).toMatch(/lookout_workflows_started_total\{outcome="duplicate"\} [1-9]/);
   expect(metrics).toMatch(/lookout_remediations_total\{action="pods_delete",outcome="applied"\} 2\n/);

@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { signSlackRequest } from '../../sandbox/slack/signature.js';
 import { amCustomTemplate } from '../fixtures/slack/alertmanager.js';
 import { eventually, findButton, startStack, type Stack } from '../support/stack.js';
 import { sampleWebhook } from '../../sandbox/samples.js';
@@ -11,7 +12,8 @@ beforeAll(async () => {
   stack = await startStack({
     env: { ALERT_CHANNELS: 'C0ALERTS,C0QUIET', SLACK_CHANNEL_PACE_MS: '0' },
     slackOptions: {
-      channels: [{ id: 'C0ALERTS', name: 'alerts' }, { id: 'C0QUIET', name: 'quiet', isMember: false }, { id: 'C0RANDOM', name: 'random' }],
+      channels: [{ id: 'C0ALERTS', name: 'alerts' }, { id: 'C0QUIET', name: 'quiet', isMember: false }, { id: 'C0RANDOM', name: 'random' },
+        { id: 'G0SECRET', name: 'secret', isPrivate: true, isMember: false }],
       botScopes: ['chat:write', 'chat:write.public', 'commands', 'im:write', 'im:read', 'im:history', 'files:write', 'channels:read',
         'groups:read', 'channels:history', 'groups:history', 'users:read', 'users:read.email', 'reactions:read', 'reactions:write'],
     },
@@ -97,6 +99,14 @@ test('/lookout commands answer privately: help, approvers, a bad command, remind
   expect(status).toContain('audit trail>');
 });
 
+test('asking for a diagnosis where Lookout cannot post says how to fix it, and starts nothing', async () => {
+  const before = (await stack.db.sql`select count(*)::int as n from incidents`)[0].n;
+  await stack.slack.runSlashCommand({ channel: 'G0SECRET', userId: 'U0ALICE', text: 'diagnose shop/cart-7d9f8b6c5-x2k4p' });
+  const reply = await stack.slack.waitFor(() => stack.slack.messages('G0SECRET').find((m) => m.ephemeralFor === 'U0ALICE'), 20_000);
+  expect(reply.text).toContain('invite me with `/invite @Lookout`');
+  expect((await stack.db.sql`select count(*)::int as n from incidents`)[0].n).toBe(before);
+});
+
 test('@Lookout test reports what works and names what to fix', async () => {
   const { ts } = await stack.slack.postUserMessage({ channel: 'C0ALERTS', text: '<@U0LOOKOUT> test', userId: 'U0BOB' });
   await stack.slack.sendEvent({ type: 'app_mention', user: 'U0BOB', text: '<@U0LOOKOUT> test', ts, channel: 'C0ALERTS', event_ts: ts });
@@ -151,4 +161,46 @@ test('Slack answering 429 delays messages; every one still arrives exactly once'
   expect(alerts).toHaveLength(1);
   expect(stack.slack.thread('C0ALERTS', report.threadTs!).filter((m) => findButton(m, 'approve'))).toHaveLength(1);
   expect(stack.slack.calls.filter((c) => c.method === 'chat.postMessage').length).toBeGreaterThanOrEqual(5);
+});
+
+test('an edit that turns a notification into [RESOLVED] resolves its incident; a deletion does nothing', async () => {
+  const firing = amCustomTemplate('firing', undefined, 1);
+  const { ts } = await stack.slack.postUserMessage({ channel: 'C0ALERTS', text: firing.text ?? '', botId: MONITOR_BOT, attachments: firing.attachments });
+  const workflowId = `incident-slack-T0SANDBOX-C0ALERTS-${ts}`;
+  await eventually(async () => (await stack.db.sql`select 1 from incidents where workflow_id = ${workflowId} and status = 'awaiting_approval'`)[0]);
+  await stack.slack.sendEvent({ type: 'message', subtype: 'message_deleted', channel: 'C0ALERTS', ts: `${Date.now() / 1000}`, deleted_ts: '1.1', hidden: true });
+  const resolved = amCustomTemplate('resolved', undefined, 1);
+  await stack.slack.sendEvent({
+    type: 'message', subtype: 'message_changed', channel: 'C0ALERTS', hidden: true, ts: `${(Date.now() / 1000).toFixed(6)}`,
+    message: { ...botEvent({ ts, text: resolved.text ?? '', attachments: resolved.attachments }), edited: { user: MONITOR_BOT, ts: `${Date.now() / 1000}` } },
+    previous_message: botEvent({ ts, text: firing.text ?? '', attachments: firing.attachments }),
+  });
+  const row = await eventually(async () => (await stack.db.sql`select status from incidents where workflow_id = ${workflowId} and status = 'resolved'`)[0], 30_000);
+  expect(row.status).toBe('resolved');
+});
+
+test('a ❌ reaction by an approver rejects the incident without touching the cluster', async () => {
+  stack.k8s.load((await import('../../sandbox/kubernetes/demo-world.js')).demoWorld());
+  const deletes = () => stack.k8s.mutations.filter((m) => m.verb === 'delete' && !m.dryRun).length;
+  const before = deletes();
+  const res = await stack.post('/alerts/alertmanager', sampleWebhook('crashloop', { startsAt: new Date(Date.now() - 500_000) }));
+  const workflowId: string = (await res.json()).results[0].workflowId;
+  const report = await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').find((m) => JSON.stringify(m.blocks ?? []).includes(workflowId) && findButton(m, 'approve')), 30_000);
+  await stack.slack.addReaction({ channel: 'C0ALERTS', ts: report.ts, name: 'x', userId: 'U0ALICE' });
+  await eventually(async () => (await stack.db.sql`select 1 from incidents where workflow_id = ${workflowId} and status = 'rejected'`)[0]);
+  expect(JSON.stringify(report.blocks)).toContain('Rejected by <@U0ALICE>');
+  expect(deletes()).toBe(before);
+});
+
+test('Slack requests with a missing signature or a stale timestamp get 401 and start nothing', async () => {
+  const before = (await stack.db.sql`select count(*)::int as n from incidents`)[0].n;
+  const body = JSON.stringify({ type: 'event_callback', team_id: 'T0SANDBOX', event: botEvent({ ts: '1700000000.000100', text: 'CRITICAL: forged' }) });
+  const send = (headers: Record<string, string>) => fetch(`${stack.server.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  expect((await send({})).status).toBe(401);
+  const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+  expect((await send({ 'x-slack-request-timestamp': String(stale), 'x-slack-signature': signSlackRequest(stack.config.slack.signingSecret!, stale, body) })).status).toBe(401);
+  const fresh = Math.floor(Date.now() / 1000);
+  expect((await send({ 'x-slack-request-timestamp': String(fresh), 'x-slack-signature': signSlackRequest('wrong-secret', fresh, body) })).status).toBe(401);
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await stack.db.sql`select count(*)::int as n from incidents`)[0].n).toBe(before);
 });

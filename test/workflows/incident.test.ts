@@ -210,6 +210,21 @@ test('a failed remediation is reported and marks the incident failed', async () 
   });
 });
 
+test('a Slack error no retry can fix closes the incident as failed, saying what to do', async () => {
+  const fakes = fakeActivities();
+  fakes.activities.postAlert = (async () => {
+    throw ApplicationFailure.nonRetryable('Slack chat.postMessage failed (not_in_channel): the bot is not a member of the channel: /invite @Lookout there', 'SlackError');
+  }) as Activities['postAlert'];
+  await withIncident(fakes, async ({ workflowId }) => {
+    const outcome = await result(workflowId).then(() => 'completed', (err: Error) => String((err.cause as Error | undefined)?.message ?? err.message));
+    expect(outcome).toBe('Incident stopped: Slack chat.postMessage failed (not_in_channel): the bot is not a member of the channel: /invite @Lookout there');
+    expect(fakes.named('recordIncident').map((c) => c.input.status)).toEqual(['investigating', 'failed']);
+    expect(fakes.named('recordIncident')[1].input.event.detail.reason).toContain('/invite @Lookout');
+    const described = await temporal.client.workflow.getHandle(workflowId).describe();
+    expect(described.typedSearchAttributes.getAll().find((p) => p.key.name === 'IncidentStatus')?.value).toBe('failed');
+  });
+});
+
 test('the alert resolving ends the wait and says so in the thread', async () => {
   const fakes = fakeActivities();
   const alert = crashLoopAlert();
