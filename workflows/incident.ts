@@ -68,11 +68,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSt
   } catch (err) {
     // Slack said something no retry can fix (bot not in the channel, token revoked, ...): close the incident with
     // the reason, visibly in the index and the Temporal UI, instead of leaving it open forever.
-    if (failureType(err) !== 'SlackError' && failureType(err) !== 'SlackNotInstalled') throw err;
+    const type = failureType(err);
+    if (type !== 'SlackError' && type !== 'SlackNotInstalled') throw err;
     const reason = failureMessage(err);
     log.error('incident stopped: Slack refused a call', { reason });
     await setStatus('failed', { reason });
-    throw ApplicationFailure.nonRetryable(`Incident stopped: ${reason}`, 'SlackError');
+    throw ApplicationFailure.nonRetryable(`Incident stopped: ${reason}`, type);
   }
 }
 
