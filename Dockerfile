@@ -1,6 +1,8 @@
 # One image for both processes: `npm run worker` and `npm run server` (see docker-compose.yml, deploy/kubernetes/).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# The font metric charts are drawn with.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives (idempotent: packages already present are not touched).
-#   docker-compose  validates docker-compose.yml (`docker-compose config`) where no Docker engine runs
+#   docker-compose     validates docker-compose.yml (`docker-compose config`) where no Docker engine runs
+#   fonts-dejavu-core  the font metric charts are drawn with
 set -euo pipefail
 
-wanted=(docker-compose)
+wanted=(docker-compose fonts-dejavu-core)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
