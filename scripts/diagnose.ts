@@ -1,0 +1,106 @@
+// `npm run --silent diagnose -- FILE`: the diagnosis of a scenario file (CONTRACT section 5). The scenario's cluster is
+// served by the local Kubernetes API test server and read by the same activities an incident uses; the analyser (and
+// the LLM, once configured) decides. Prints one JSON object. A bad file: exit 2 and one line on stderr.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createKubernetesActivities } from '../activities/kubernetes.js';
+import type { Alert } from '../core/alert.js';
+import { InvalidInputError } from '../core/errors.js';
+import { analyse } from '../core/runbook.js';
+import { KubernetesTestServer } from '../sandbox/kubernetes/server.js';
+import { parseAlertmanager } from '../server/alerts/alertmanager.js';
+import { parseGeneric } from '../server/alerts/generic.js';
+import { parseSlackAlertMessage, type SlackAlertMessage } from '../server/alerts/slack/index.js';
+import { buildKubernetes } from '../worker/clients.js';
+
+class ScenarioError extends Error {}
+
+function readScenario(file: string | undefined): { alert: Alert; kubernetes?: Record<string, unknown> } {
+  if (!file) throw new ScenarioError('usage: npm run --silent diagnose -- FILE');
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let scenario: Record<string, unknown>;
+  try {
+    scenario = JSON.parse(raw);
+  } catch (err) {
+    throw new ScenarioError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!scenario || typeof scenario !== 'object' || Array.isArray(scenario)) throw new ScenarioError(`${file}: the scenario must be a JSON object`);
+  const alert = scenario.alert as Record<string, unknown> | undefined;
+  if (!alert || typeof alert !== 'object') throw new ScenarioError(`${file}: "alert" is required`);
+  const kubernetes = scenario.kubernetes;
+  if (kubernetes !== undefined && (typeof kubernetes !== 'object' || kubernetes === null || Array.isArray(kubernetes))) {
+    throw new ScenarioError(`${file}: "kubernetes" must be an object`);
+  }
+  return { alert: toAlert(alert, file), kubernetes: kubernetes as Record<string, unknown> | undefined };
+}
+
+function toAlert(alert: Record<string, unknown>, file: string): Alert {
+  try {
+    switch (alert.source) {
+      case 'alertmanager': {
+        const firing = parseAlertmanager(alert.payload);
+        return firing.find((a) => a.status === 'firing') ?? firing[0];
+      }
+      case 'generic':
+        return parseGeneric(alert.payload);
+      case 'slack': {
+        const message = alert.message as SlackAlertMessage | undefined;
+        const parsed = message && parseSlackAlertMessage(message, { teamId: 'T0SCENARIO', channel: message.channel ?? 'C0SCENARIO' });
+        if (!parsed?.alerts.length) throw new ScenarioError(`${file}: alert.message is not an alert Lookout recognises`);
+        return parsed.alerts[0];
+      }
+      default:
+        throw new ScenarioError(`${file}: alert.source must be 'alertmanager', 'generic' or 'slack', got ${JSON.stringify(alert.source)}`);
+    }
+  } catch (err) {
+    if (err instanceof InvalidInputError) throw new ScenarioError(`${file}: alert.payload.${err.message}`);
+    throw err;
+  }
+}
+
+async function main() {
+  const { alert, kubernetes } = readScenario(process.argv[2]);
+  const server = new KubernetesTestServer({ world: kubernetes ?? {}, recreateDeletedPods: false });
+  await server.start();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-diagnose-'));
+  try {
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    server.writeKubeconfig(kubeconfig);
+    const activities = createKubernetesActivities({ kubernetes: buildKubernetes({ kubeconfig }) });
+    const env = new MockActivityEnvironment({ activityType: 'collectKubernetesFacts' }, { logger: quietLogger });
+    const facts = await env.run(activities.collectKubernetesFacts, { target: alert.target });
+    const diagnosis = analyse(alert, facts);
+    const output = {
+      category: diagnosis.category,
+      summary: diagnosis.summary,
+      evidence: diagnosis.evidence,
+      remediations: diagnosis.remediations.map((r) => ({
+        action: r.action,
+        target: { kind: r.target.kind, ...(r.target.namespace ? { namespace: r.target.namespace } : {}), ...(r.target.name ? { name: r.target.name } : {}) },
+        params: r.params,
+      })),
+    };
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+main().catch((err) => {
+  if (err instanceof ScenarioError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`diagnose failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
