@@ -92,10 +92,15 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pac
       return { ts: res!.ts! };
     },
 
-    async updateReport({ channel, ts, view, teamId }: { channel: string; ts: string; view: ReportInput; teamId?: string }) {
-      const slack = await slackFor(teamId);
-      const message = renderReport({ ...view, auditUrl: auditUrl(view.workflowId) }, banner);
-      await call('chat.update', () => slack.chat.update({ channel, ts, ...message }));
+    /** Redraws the report; with receivedAt it is the first time the report is shown (it replaced "Investigating…"). */
+    async updateReport(input: { channel: string; ts: string; view: ReportInput; teamId?: string; receivedAt?: string }) {
+      const slack = await slackFor(input.teamId);
+      const message = renderReport({ ...input.view, auditUrl: auditUrl(input.view.workflowId) }, banner);
+      await call('chat.update', () => slack.chat.update({ channel: input.channel, ts: input.ts, ...message }));
+      if (input.receivedAt) {
+        metrics?.reportsPosted.inc();
+        metrics?.reportLatency.observe((Date.now() - Date.parse(input.receivedAt)) / 1000);
+      }
     },
 
     async postThreadMessage(input: { channel: string; threadTs: string; text: string; teamId?: string }) {

@@ -8,6 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createKubernetesActivities } from '../activities/kubernetes.js';
 import type { Alert } from '../core/alert.js';
 import { InvalidInputError } from '../core/errors.js';
+import type { KubernetesFacts } from '../core/kubernetes-facts.js';
 import { analyse } from '../core/runbook.js';
 import { KubernetesTestServer } from '../sandbox/kubernetes/server.js';
 import { parseAlertmanager } from '../server/alerts/alertmanager.js';
@@ -75,7 +76,7 @@ async function main() {
     server.writeKubeconfig(kubeconfig);
     const activities = createKubernetesActivities({ kubernetes: buildKubernetes({ kubeconfig }) });
     const env = new MockActivityEnvironment({ activityType: 'collectKubernetesFacts' }, { logger: quietLogger });
-    const facts = await env.run(activities.collectKubernetesFacts, { target: alert.target });
+    const facts = (await env.run(activities.collectKubernetesFacts, { target: alert.target })) as KubernetesFacts;
     const diagnosis = analyse(alert, facts);
     const output = {
       category: diagnosis.category,

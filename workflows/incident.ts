@@ -38,6 +38,7 @@ const store = proxyActivities<Activities>(storeCall);
 const analyser = proxyActivities<Activities>(analysis);
 
 const DEFAULT_DECISION_TIMEOUT = '24h';
+const INVESTIGATING = ':mag: Investigating… reading the pod, its events and its logs.';
 /** Shorter log tails are quoted in the report; longer ones are also attached whole. */
 const LOG_FILE_MIN_LINES = 10;
 
@@ -103,16 +104,25 @@ async function handleIncident(
   const where = { channel: state.channel, ts: state.alertTs };
   await slack.addReaction({ teamId: input.teamId, ...where, name: 'eyes' });
 
-  // 2. Investigate and diagnose.
+  // 2. Investigate and diagnose, with an "Investigating…" message in the thread that becomes the report.
+  const showProgress = patched('investigating-message');
+  const progress = showProgress
+    ? await slack.postThreadMessage({ teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, text: INVESTIGATING })
+    : undefined;
   const facts = await cluster.collectKubernetesFacts({ target: alert.target });
   const diagnosis: Diagnosis = await analyser.runbookDiagnose({ alert, facts });
   state.diagnosis = diagnosis;
 
   // 3. The threaded report.
-  const report = await slack.postReport({
-    teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, view: view(), receivedAt: input.receivedAt,
-  });
-  state.reportTs = report.ts;
+  if (progress) {
+    await slack.updateReport({ teamId: input.teamId, channel: state.channel, ts: progress.ts, view: view(), receivedAt: input.receivedAt });
+    state.reportTs = progress.ts;
+  } else {
+    const report = await slack.postReport({
+      teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, view: view(), receivedAt: input.receivedAt,
+    });
+    state.reportTs = report.ts;
+  }
   if (patched('upload-logs-to-thread')) await uploadLogs();
   const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
   await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category });

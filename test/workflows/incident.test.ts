@@ -104,7 +104,10 @@ test('an approver\'s approval runs the recommended remediation once and reports 
     expect(thread.at(-1)).toMatchObject({ channel: 'C0ALERTS', threadTs: '1000.000100' });
     expect(thread.at(-1).text).toContain('approved by <@U0ALICE>');
     // The report is threaded under the alert; eyes is swapped for a check mark when done.
-    expect(fakes.named('postReport')[0].input).toMatchObject({ channel: 'C0ALERTS', threadTs: '1000.000100' });
+    // "Investigating…" appears in the alert's thread at once and becomes the report in place.
+    expect(thread[0]).toMatchObject({ channel: 'C0ALERTS', threadTs: '1000.000100', text: expect.stringContaining('Investigating') });
+    expect(fakes.named('updateReport')[0].input).toMatchObject({ channel: 'C0ALERTS', ts: '1001.000300', view: { diagnosis: { category: 'CrashLoopBackOff' } } });
+    expect(fakes.named('postReport')).toHaveLength(0);
     expect(fakes.named('removeReaction').map((c) => c.input.name)).toEqual(['eyes']);
     expect(fakes.named('addReaction').map((c) => c.input.name)).toEqual(['eyes', 'white_check_mark']);
     expect(fakes.named('recordIncident').map((c) => c.input.status)).toEqual(['investigating', 'awaiting_approval', 'remediating', 'resolved']);

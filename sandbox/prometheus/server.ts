@@ -1,0 +1,183 @@
+/**
+ * A plain-HTTP Prometheus on 127.0.0.1 for the part of the HTTP API Lookout uses: instant and range queries answered
+ * from stored results (CONTRACT section 5's `prometheus` array), with Prometheus' envelopes, errors and status codes.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  checkQuery, checkRange, errorTypeFor, instantQuery, parseDuration, parseTime, PromApiError, queryKey, rangeQuery,
+  validateSeries,
+} from './api.js';
+import type { StoredQuery, StoredSeries } from './api.js';
+
+export type { MatrixSeries, Sample, StoredQuery, StoredSeries, VectorSeries } from './api.js';
+
+export interface PrometheusTestServerOptions {
+  /** Stored answers; a query not held here answers an empty result of the right type. */
+  series?: StoredQuery[];
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export interface PrometheusRequest {
+  method: string;
+  /** Path with the query string, as received. */
+  path: string;
+  /** Form values from the query string and, for POST, the urlencoded body (the body wins, as in Go's FormValue). */
+  params: Record<string, string>;
+  status: number;
+  at: number;
+}
+
+interface Reply {
+  status: number;
+  json?: unknown;
+  text?: string;
+}
+
+export const BUILD_INFO = {
+  version: '2.55.1',
+  revision: 'lookout-sandbox',
+  branch: 'HEAD',
+  buildUser: 'lookout@sandbox',
+  buildDate: '20241105-00:00:00',
+  goVersion: 'go1.23.2',
+};
+
+const QUERY_PATHS = new Set(['/api/v1/query', '/api/v1/query_range']);
+
+export class PrometheusTestServer {
+  /** Every request received, in order. */
+  readonly requests: PrometheusRequest[] = [];
+  private readonly stored = new Map<string, StoredSeries[]>();
+  private readonly failures: { status: number; remaining: number }[] = [];
+  private readonly host: string;
+  private port: number;
+  private server?: Server;
+
+  constructor(opts: PrometheusTestServerOptions = {}) {
+    this.host = opts.host ?? '127.0.0.1';
+    this.port = opts.port ?? 0;
+    for (const s of opts.series ?? []) this.addSeries(s);
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    // Clients keep connections alive; without this, close() waits for them to time out.
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:41234`: what PROMETHEUS_URL would be set to. */
+  get url(): string {
+    if (!this.server) throw new Error('PrometheusTestServer is not started');
+    return `http://${this.host}:${this.port}`;
+  }
+
+  /** Stores (or replaces) the answer to one query; throws when `result` does not have the API's shape. */
+  addSeries({ query, result }: StoredQuery): void {
+    this.stored.set(queryKey(query), validateSeries(query, result));
+  }
+
+  /** The next `times` query requests fail with `status` and the matching errorType (503: unavailable, 422: execution). */
+  failNext(status: number, times = 1): void {
+    this.failures.push({ status, remaining: times });
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = req.url ?? '/';
+    let params: Record<string, string> = {};
+    let reply: Reply;
+    try {
+      const url = new URL(path, 'http://prometheus.invalid');
+      params = Object.fromEntries(url.searchParams);
+      if (method === 'POST') {
+        const body = await readBody(req);
+        if (String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+          params = { ...params, ...Object.fromEntries(new URLSearchParams(body)) };
+        }
+      }
+      reply = this.route(method, url.pathname, params);
+    } catch (e) {
+      reply = errorReply(e);
+    }
+    this.requests.push({ method, path, params, status: reply.status, at: Date.now() });
+    send(res, reply);
+  }
+
+  private route(method: string, pathname: string, params: Record<string, string>): Reply {
+    if (pathname === '/-/healthy' || pathname === '/-/ready') {
+      if (method !== 'GET' && method !== 'HEAD') return { status: 405, text: 'Method Not Allowed\n' };
+      return { status: 200, text: `Prometheus Server is ${pathname === '/-/healthy' ? 'Healthy' : 'Ready'}.\n` };
+    }
+    if (pathname === '/api/v1/status/buildinfo') {
+      if (method !== 'GET') return { status: 405, text: 'Method Not Allowed\n' };
+      return { status: 200, json: { status: 'success', data: BUILD_INFO } };
+    }
+    if (!QUERY_PATHS.has(pathname)) return { status: 404, text: '404 page not found\n' };
+    if (method !== 'GET' && method !== 'POST') return { status: 405, text: 'Method Not Allowed\n' };
+    const failure = this.failures[0];
+    if (failure) {
+      if (--failure.remaining <= 0) this.failures.shift();
+      throw new PromApiError(failure.status, errorTypeFor(failure.status), `injected failure (HTTP ${failure.status})`);
+    }
+    const query = params.query ?? '';
+    const data = pathname === '/api/v1/query' ? this.query(query, params) : this.queryRange(query, params);
+    return { status: 200, json: { status: 'success', data } };
+  }
+
+  private query(query: string, params: Record<string, string>) {
+    const time = params.time ? parseTime(params.time, 'time') : undefined;
+    checkQuery(query);
+    return instantQuery(this.stored.get(queryKey(query)), query, time);
+  }
+
+  private queryRange(query: string, params: Record<string, string>) {
+    const start = parseTime(params.start ?? '', 'start');
+    const end = parseTime(params.end ?? '', 'end');
+    const range = { start, end, step: parseDuration(params.step ?? '', 'step') };
+    checkRange(query, range);
+    return { resultType: 'matrix', result: rangeQuery(this.stored.get(queryKey(query)), range) };
+  }
+}
+
+function errorReply(e: unknown): Reply {
+  if (e instanceof PromApiError) {
+    return { status: e.status, json: { status: 'error', errorType: e.errorType, error: e.message } };
+  }
+  return { status: 500, json: { status: 'error', errorType: 'internal', error: e instanceof Error ? e.message : String(e) } };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const isText = reply.text !== undefined;
+  const body = isText ? reply.text! : JSON.stringify(reply.json);
+  res.writeHead(reply.status, {
+    'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+  }).end(body);
+}
