@@ -1,16 +1,22 @@
 import { createAnalysisActivities } from './analysis.js';
+import { createArgoCdActivities, type ArgoCdDeps } from './argocd.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
+import { createPrometheusActivities, type PrometheusDeps } from './prometheus.js';
 import { createRemediationActivities } from './remediation.js';
+import { createSentryActivities, type SentryDeps } from './sentry.js';
 import { createSlackActivities, type SlackDeps } from './slack.js';
 import { createLedger, createStoreActivities, type StoreDeps } from './store.js';
 
-export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps;
+export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDeps & SentryDeps & ArgoCdDeps;
 
 /** Every activity the workflows call, built over the clients worker/ creates once. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSlackActivities(deps),
     ...createKubernetesActivities(deps),
+    ...createPrometheusActivities(deps),
+    ...createSentryActivities(deps),
+    ...createArgoCdActivities(deps),
     ...createRemediationActivities({ ...deps, ledger: createLedger(deps.sql) }),
     ...createStoreActivities(deps),
     ...createAnalysisActivities(),

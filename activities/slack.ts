@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../core/alert.js';
 import type { ReportView } from '../core/incident.js';
 import type { Metrics } from '../core/metrics.js';
+import { renderChartPng, type ChartSeries } from './chart-render.js';
 import type { ChannelPacer } from './slack-pacing.js';
 import { renderAlertMessage, renderReport } from '../core/slack-blocks.js';
 
@@ -128,6 +129,15 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pac
       await call('files.uploadV2', () => slack.filesUploadV2({
         channel_id: input.channel, thread_ts: input.threadTs, filename: input.filename, title: input.title,
         file: Buffer.from(input.content, 'utf8'),
+      }));
+    },
+
+    /** The alert's metric over the last hour as a PNG chart in the thread. */
+    async uploadChart(input: { channel: string; threadTs: string; title: string; series: ChartSeries[]; threshold?: number; teamId?: string }) {
+      const slack = await slackFor(input.teamId);
+      const png = renderChartPng({ title: input.title.slice(0, 120), series: input.series, threshold: input.threshold });
+      await call('files.uploadV2', () => slack.filesUploadV2({
+        channel_id: input.channel, thread_ts: input.threadTs, filename: 'metric.png', title: input.title.slice(0, 200), file: png,
       }));
     },
 

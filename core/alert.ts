@@ -21,6 +21,8 @@ export interface Alert {
   generatorURL?: string;
   /** Kubernetes object the alert is about, when its labels say so. */
   target: KubernetesTarget;
+  /** The rule's PromQL and threshold, when the source says (Prometheus' generator URL): charted in the thread. */
+  query?: { query: string; threshold?: number };
   /** Where the alert already lives in Slack, when it arrived as a Slack message. */
   slack?: { teamId: string; channel: string; ts: string };
 }

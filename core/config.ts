@@ -28,6 +28,8 @@ export interface Config {
   alertWebhookToken?: string;
   encryptionKey?: string;
   prometheusUrl?: string;
+  sentry?: { baseUrl: string; token: string; org: string };
+  argocd?: { baseUrl: string; token: string };
   kubeconfig?: string;
   /** A line added to every Slack message, e.g. to say it comes from the sandbox. */
   banner?: string;
@@ -35,6 +37,14 @@ export interface Config {
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+/** An integration needs all of its settings; some but not all is a mistake worth one clear line at start-up. */
+function allOrNothing<T extends Record<string, string | undefined>>(name: string, values: T, vars: string[]): { [K in keyof T]: string } | undefined {
+  const missing = vars.filter((_, i) => Object.values(values)[i] === undefined);
+  if (missing.length === vars.length) return undefined;
+  if (missing.length) throw new Error(`${name} needs ${vars.join(', ')} together: ${missing.join(', ')} not set`);
+  return values as { [K in keyof T]: string };
+}
+
 function nonNegative(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
@@ -77,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertWebhookToken: opt(env.ALERT_WEBHOOK_TOKEN),
     encryptionKey,
     prometheusUrl: opt(env.PROMETHEUS_URL),
+    sentry: allOrNothing('Sentry', { baseUrl: opt(env.SENTRY_URL), token: opt(env.SENTRY_AUTH_TOKEN), org: opt(env.SENTRY_ORG) },
+      ['SENTRY_URL', 'SENTRY_AUTH_TOKEN', 'SENTRY_ORG']),
+    argocd: allOrNothing('ArgoCD', { baseUrl: opt(env.ARGOCD_URL), token: opt(env.ARGOCD_AUTH_TOKEN) }, ['ARGOCD_URL', 'ARGOCD_AUTH_TOKEN']),
     kubeconfig: opt(env.KUBECONFIG),
     banner: opt(env.LOOKOUT_BANNER),
     anthropic: { apiKey: opt(env.ANTHROPIC_API_KEY), baseUrl: opt(env.ANTHROPIC_BASE_URL), model: opt(env.LLM_MODEL) ?? 'claude-sonnet-4-5' },

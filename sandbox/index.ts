@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Config } from '../core/config.js';
 import { demoWorld } from './kubernetes/demo-world.js';
 import { KubernetesTestServer } from './kubernetes/server.js';
-import { sampleWebhook } from './samples.js';
+import { PrometheusTestServer } from './prometheus/server.js';
+import { crashloopRestartSeries, sampleWebhook } from './samples.js';
 import { SlackEmulator } from './slack/emulator.js';
 
 export const SANDBOX_BANNER = ':test_tube: Lookout sandbox: a local Slack and a demo cluster; nothing here reaches a real workspace or cluster.';
@@ -20,7 +21,8 @@ export interface Sandbox {
 }
 
 /**
- * Sandbox mode: a local Slack that speaks the Web API and a Kubernetes API seeded with a crash-looping demo workload.
+ * Sandbox mode: a local Slack that speaks the Web API, a Kubernetes API seeded with a crash-looping demo workload and
+ * a Prometheus API holding its restart metric.
  * The app is configured exactly as for a real workspace (bot token, signing secret, API URL, kubeconfig).
  */
 export async function startSandbox(config: Config, { slackPort = config.port + 1 } = {}): Promise<Sandbox> {
@@ -28,9 +30,11 @@ export async function startSandbox(config: Config, { slackPort = config.port + 1
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
   let appUrl: string | undefined;
   let kubernetes: KubernetesTestServer | undefined;
+  let prometheus: PrometheusTestServer | undefined;
 
   const fireSample = async () => {
     kubernetes?.load(demoWorld());
+    prometheus?.addSeries(crashloopRestartSeries());
     if (!appUrl) throw new Error('Lookout is not listening yet');
     const res = await fetch(`${appUrl}/alerts/alertmanager`, {
       method: 'POST',
@@ -55,6 +59,13 @@ export async function startSandbox(config: Config, { slackPort = config.port + 1
     kubernetes.writeKubeconfig(kubeconfig);
   }
 
+  let prometheusUrl = config.prometheusUrl;
+  if (!prometheusUrl) {
+    prometheus = new PrometheusTestServer({ series: [crashloopRestartSeries()] });
+    await prometheus.start();
+    prometheusUrl = prometheus.url;
+  }
+
   return {
     slack,
     kubernetes,
@@ -64,6 +75,7 @@ export async function startSandbox(config: Config, { slackPort = config.port + 1
       alertsChannel: config.alertsChannel ?? 'C0ALERTS',
       approveAnyone: config.approvers.length === 0,
       kubeconfig,
+      prometheusUrl,
       banner: config.banner ?? SANDBOX_BANNER,
     },
     connect(url) {
@@ -73,6 +85,7 @@ export async function startSandbox(config: Config, { slackPort = config.port + 1
     async stop() {
       await slack.stop();
       await kubernetes?.stop();
+      await prometheus?.stop();
     },
   };
 }

@@ -1,3 +1,17 @@
+/** The rule expression behind the sample, without its threshold: restarts of the demo pod over 10 minutes. */
+export const CRASHLOOP_RESTARTS = 'increase(kube_pod_container_status_restarts_total{namespace="shop",pod="cart-7d9f8b6c5-x2k4p"}[10m])';
+
+/** An hour of that metric ending now: quiet, then climbing as the pod starts crash-looping. */
+export function crashloopRestartSeries(now = Date.now()) {
+  const end = Math.floor(now / 1000);
+  const values = Array.from({ length: 121 }, (_, i) => {
+    const t = end - 3600 + i * 30;
+    const restarts = i < 70 ? 0 : Math.min(14, (i - 70) * 0.35);
+    return [t, restarts.toFixed(2)] as [number, string];
+  });
+  return { query: CRASHLOOP_RESTARTS, result: [{ metric: { namespace: 'shop', pod: 'cart-7d9f8b6c5-x2k4p', container: 'cart' }, values }] };
+}
+
 /** Sample alerts for the sandbox and `npm run alert`, matching the demo workload in sandbox/kubernetes/demo-world.ts. */
 export const samples = {
   crashloop: {
@@ -36,7 +50,7 @@ export function sampleWebhook(name: SampleName, { status = 'firing', startsAt = 
       annotations: sample.annotations,
       startsAt: at,
       endsAt: status === 'resolved' ? new Date().toISOString() : '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus.sandbox:9090/graph?g0.expr=kube_pod_container_status_waiting_reason%7Breason%3D%22CrashLoopBackOff%22%7D',
+      generatorURL: `http://prometheus.sandbox:9090/graph?g0.expr=${encodeURIComponent(`${CRASHLOOP_RESTARTS} > 3`)}&g0.tab=1`,
       fingerprint: 'c0ffee5a11ce0001',
     }],
   };

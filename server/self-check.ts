@@ -73,6 +73,8 @@ function integrations({ config }: ListenerDeps): Line[] {
   return [
     item('Kubernetes', Boolean(config.kubeconfig || process.env.KUBERNETES_SERVICE_HOST), 'set KUBECONFIG or run in a pod'),
     item('Prometheus', Boolean(config.prometheusUrl), 'set PROMETHEUS_URL'),
+    item('Sentry', Boolean(config.sentry), 'set SENTRY_URL, SENTRY_AUTH_TOKEN and SENTRY_ORG'),
+    item('ArgoCD', Boolean(config.argocd), 'set ARGOCD_URL and ARGOCD_AUTH_TOKEN'),
     item('LLM', Boolean(config.anthropic.apiKey), 'set ANTHROPIC_API_KEY; the built-in runbook analyser is used meanwhile'),
   ];
 }

@@ -35,9 +35,12 @@ const slack = proxyActivities<Activities>(slackCall);
 const cluster = proxyActivities<Activities>(clusterRead);
 const clusterMutation = proxyActivities<Activities>(clusterWrite);
 const store = proxyActivities<Activities>(storeCall);
+const metricsRead = proxyActivities<Activities>(clusterRead);
 const analyser = proxyActivities<Activities>(analysis);
 
 const DEFAULT_DECISION_TIMEOUT = '24h';
+const CHART_WINDOW_MS = 3_600_000;
+const CHART_MAX_SERIES = 5;
 const INVESTIGATING = ':mag: Investigating… reading the pod, its events and its logs.';
 /** Shorter log tails are quoted in the report; longer ones are also attached whole. */
 const LOG_FILE_MIN_LINES = 10;
@@ -124,6 +127,7 @@ async function handleIncident(
     state.reportTs = report.ts;
   }
   if (patched('upload-logs-to-thread')) await uploadLogs();
+  if (alert.query && patched('metric-chart')) await chartMetric(alert.query);
   const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
   await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category });
 
@@ -192,6 +196,22 @@ async function handleIncident(
     }
   }
 
+  /** The alert's expression over the last hour, with the rule's threshold, as a chart in the thread. */
+  async function chartMetric({ query, threshold }: { query: string; threshold?: number }) {
+    const end = Date.now();
+    const range = await metricsRead.prometheusMetricsQueryRange({
+      query, start: new Date(end - CHART_WINDOW_MS).toISOString(), end: new Date(end).toISOString(),
+    });
+    if (!range.ok || !range.series.length) return;
+    const series = range.series.slice(0, CHART_MAX_SERIES).map((s) => ({
+      name: seriesName(s.labels),
+      points: s.values.filter((p): p is [number, number] => p[1] !== null),
+    }));
+    await slack.uploadChart({
+      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, title: `${alert.name}: ${query}`, series, threshold,
+    });
+  }
+
   async function refuse(decision: Decision, why: string) {
     state.refused.push(decision);
     log.info('decision refused', { userId: decision.userId, proposalId: decision.proposalId });
@@ -225,6 +245,11 @@ async function handleIncident(
       workflowId, alert, diagnosis: state.diagnosis!, decisions: state.decisions, outcomes: state.outcomes, closedReason,
     };
   }
+}
+
+function seriesName(labels: Record<string, string>): string {
+  const keys = ['pod', 'instance', 'job', 'namespace', 'service', 'deployment'].filter((k) => labels[k]);
+  return keys.length ? keys.slice(0, 2).map((k) => `${k}=${labels[k]}`).join(', ') : labels.__name__ ?? 'value';
 }
 
 function failureType(err: unknown): string | undefined {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { kubernetesTarget, normaliseSeverity, type Alert } from '../../core/alert.js';
 import { shortHash } from '../../core/hash.js';
+import { alertQuery } from '../../core/promql.js';
 import { parseOrThrow } from './validation.js';
 
 const labelMap = z.record(z.string(), z.string({ error: 'must be a string' }));
@@ -51,6 +52,7 @@ export function parseAlertmanager(body: unknown): Alert[] {
       endsAt,
       generatorURL: a.generatorURL,
       target: kubernetesTarget(a.labels),
+      query: alertQuery({ generatorURL: a.generatorURL, annotations: a.annotations }),
     } satisfies Alert;
   });
 }

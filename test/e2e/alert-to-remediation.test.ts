@@ -21,6 +21,10 @@ test('alert -> threaded report -> non-approver refused -> approver approves -> e
   const alertMessage = await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').find((m) => !m.threadTs && m.text.includes('KubePodCrashLooping')), 30_000);
   const report = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertMessage.ts).find((m) => findButton(m, 'approve')), 30_000);
   expect(report.text).toContain('CrashLoopBackOff');
+  // The rule's metric over the last hour, charted from the Prometheus API, lands in the same thread.
+  const chart = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertMessage.ts).flatMap((m) => m.files ?? []).find((f) => f.name === 'metric.png'), 20_000);
+  expect(stack.slack.file(chart.id)?.bytes?.subarray(1, 4).toString()).toBe('PNG');
+  expect(stack.prometheus.requests.some((r) => r.path === '/api/v1/query_range' && String(r.params.query).includes('kube_pod_container_status_restarts_total'))).toBe(true);
   await stack.slack.waitFor(() => alertMessage.reactions.some((r) => r.name === 'eyes'));
 
   // Someone who is not an approver: refused privately, nothing deleted.

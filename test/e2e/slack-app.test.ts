@@ -117,7 +117,8 @@ test('@Lookout test reports what works and names what to fix', async () => {
   expect(reply.text).toContain('Not a member of #quiet: invite @Lookout with /invite @Lookout');
   expect(reply.text).toContain(':white_check_mark: Temporal answers');
   expect(reply.text).toContain(':white_check_mark: PostgreSQL answers');
-  expect(reply.text).toContain('Prometheus not configured (set PROMETHEUS_URL)');
+  expect(reply.text).toContain(':white_check_mark: Prometheus configured');
+  expect(reply.text).toContain('LLM not configured (set ANTHROPIC_API_KEY');
   expect(reply.text).toMatch(/2 problems to fix/);
 });
 
@@ -144,7 +145,7 @@ test('other reactions on a report are stored as feedback; long logs are attached
     { user_id: 'U0CAROL', reaction: 'confused', sentiment: 'not_useful' },
   ]);
   const files = await stack.slack.waitFor(() => {
-    const found = stack.slack.thread('C0ALERTS', report.threadTs!).flatMap((m) => m.files ?? []);
+    const found = stack.slack.thread('C0ALERTS', report.threadTs!).flatMap((m) => m.files ?? []).filter((f) => f.name?.endsWith('.log'));
     return found.length === 2 && found;
   }, 20_000);
   expect(files.map((f) => f.name).sort()).toEqual(['cart-7d9f8b6c5-x2k4p-cart-previous.log', 'cart-7d9f8b6c5-x2k4p-cart.log']);

@@ -7,6 +7,8 @@ import { createMetrics } from '../../core/metrics.js';
 import { openDatabase, type Database } from '../../db/index.js';
 import { demoWorld } from '../../sandbox/kubernetes/demo-world.js';
 import { KubernetesTestServer } from '../../sandbox/kubernetes/server.js';
+import { PrometheusTestServer } from '../../sandbox/prometheus/server.js';
+import { crashloopRestartSeries } from '../../sandbox/samples.js';
 import { SlackEmulator, type EmulatedMessage, type SlackEmulatorOptions } from '../../sandbox/slack/emulator.js';
 import type { LookoutServer } from '../../server/app.js';
 import { runServer } from '../../server/run.js';
@@ -17,6 +19,7 @@ export interface Stack {
   config: Config;
   slack: SlackEmulator;
   k8s: KubernetesTestServer;
+  prometheus: PrometheusTestServer;
   db: Database;
   worker: RunningWorker;
   server: LookoutServer;
@@ -37,12 +40,15 @@ export async function startStack(
   const k8s = new KubernetesTestServer({ world: demoWorld() });
   await k8s.start();
   k8s.writeKubeconfig(path.join(dir, 'kubeconfig'));
+  const prometheus = new PrometheusTestServer({ series: [crashloopRestartSeries()] });
+  await prometheus.start();
   const slack = new SlackEmulator({ signingSecret, botToken, ...slackOptions });
   await slack.start();
   const config = loadConfig({
     PORT: '0', LOOKOUT_DATA_DIR: dir, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: unique('stack'),
     DATABASE_URL: process.env.TEST_DATABASE_URL, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken,
     SLACK_API_URL: slack.apiUrl, ALERTS_CHANNEL: 'C0ALERTS', APPROVERS: 'U0ALICE', KUBECONFIG: path.join(dir, 'kubeconfig'),
+    PROMETHEUS_URL: prometheus.url,
     ...env,
   });
   const log = createLogger('stack', 'silent');
@@ -52,7 +58,7 @@ export async function startStack(
   const server = await runServer(config, db, metrics, log);
   slack.setAppUrl(server.url);
   return {
-    config, slack, k8s, db, worker, server,
+    config, slack, k8s, prometheus, db, worker, server,
     post: (p, body, headers = {}) => fetch(`${server.url}${p}`, {
       method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body),
     }),
@@ -62,6 +68,7 @@ export async function startStack(
       await db.close();
       await slack.stop();
       await k8s.stop();
+      await prometheus.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

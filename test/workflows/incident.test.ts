@@ -26,13 +26,19 @@ function fakeActivities(opts: { approvers?: string[]; remediation?: (n: number) 
     calls.push({ name, input });
     return result?.(input);
   };
-  const activities: Activities = {
+  // Only what the incident workflow calls; a call to anything else fails the test loudly.
+  const activities: Partial<Activities> = {
     postAlert: record('postAlert', (i) => ({ channel: i.channel, ts: `${ts++}.000100` })) as Activities['postAlert'],
     postReport: record('postReport', () => ({ ts: `${ts++}.000200` })) as Activities['postReport'],
     updateReport: record('updateReport') as Activities['updateReport'],
     postThreadMessage: record('postThreadMessage', () => ({ ts: `${ts++}.000300` })) as Activities['postThreadMessage'],
     postChannelMessage: record('postChannelMessage', () => ({ ts: `${ts++}.000400` })) as Activities['postChannelMessage'],
     uploadThreadFile: record('uploadThreadFile') as Activities['uploadThreadFile'],
+    uploadChart: record('uploadChart') as Activities['uploadChart'],
+    prometheusMetricsQuery: record('prometheusMetricsQuery', () => ({ ok: true, resultType: 'vector', series: [] })) as Activities['prometheusMetricsQuery'],
+    prometheusMetricsQueryRange: record('prometheusMetricsQueryRange', () => ({
+      ok: true, resultType: 'matrix', series: [{ labels: { pod: 'cart-7d9f8b6c5-x2k4p', namespace: 'shop' }, values: [[1795240000, 1], [1795240060, 4], [1795240120, null]] }],
+    })) as Activities['prometheusMetricsQueryRange'],
     postEphemeral: record('postEphemeral') as Activities['postEphemeral'],
     addReaction: record('addReaction') as Activities['addReaction'],
     removeReaction: record('removeReaction') as Activities['removeReaction'],
@@ -130,6 +136,22 @@ test('long log tails are attached to the thread as files; short ones only quoted
     })]);
     await temporal.client.workflow.getHandle(workflowId).terminate('test done');
   });
+});
+
+test('the alert\'s metric over the last hour is charted in the thread with the rule\'s threshold', async () => {
+  const fakes = fakeActivities();
+  const alert = crashLoopAlert({ query: { query: 'increase(kube_pod_container_status_restarts_total{pod="cart-7d9f8b6c5-x2k4p"}[10m])', threshold: 3 } });
+  await withIncident(fakes, async ({ workflowId }) => {
+    await awaitingDecision(workflowId);
+    const [range] = fakes.named('prometheusMetricsQueryRange').map((c) => c.input);
+    expect(range.query).toBe(alert.query!.query);
+    expect(Date.parse(range.end) - Date.parse(range.start)).toBe(3_600_000);
+    expect(fakes.named('uploadChart').map((c) => c.input)).toEqual([expect.objectContaining({
+      channel: 'C0ALERTS', threadTs: '1000.000100', threshold: 3,
+      series: [{ name: 'pod=cart-7d9f8b6c5-x2k4p, namespace=shop', points: [[1795240000, 1], [1795240060, 4]] }],
+    })]);
+    await temporal.client.workflow.getHandle(workflowId).terminate('test done');
+  }, alert);
 });
 
 test('a non-approver is refused with who can approve, and nothing runs until an approver decides', async () => {
