@@ -4,13 +4,12 @@
  * objects, tool_use ids, stop reasons and usage with prompt caching.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './types.js';
 import type { MessagesRequest, RecordedRequest, Responder, ScriptedBlock, ScriptedTurn, StopReason } from './types.js';
 import { outputTokens, PromptCache } from './usage.js';
 import { parseMessagesRequest } from './validate.js';
+import { LocalApiServer } from '../local-server.js';
 
 export type { MessagesRequest, RecordedRequest, Responder, ScriptedBlock, ScriptedTurn, StopReason, Usage } from './types.js';
 export { estimateTokens } from './usage.js';
@@ -42,7 +41,7 @@ export function anthropicId(prefix: string): string {
   return `${prefix}_01${[...randomBytes(22)].map((b) => BASE62[b % 62]).join('')}`;
 }
 
-export class MessagesApiTestServer {
+export class MessagesApiTestServer extends LocalApiServer {
   /** Every request received, in order, with the status it got. */
   readonly requests: RecordedRequest[] = [];
   private turns: ScriptedTurn[] = [];
@@ -50,41 +49,11 @@ export class MessagesApiTestServer {
   private answered = 0;
   private readonly failRules: FailRule[] = [];
   private readonly cache: PromptCache;
-  private readonly host: string;
-  private port: number;
-  private server?: Server;
 
   constructor(private readonly opts: MessagesApiTestServerOptions = {}) {
-    this.host = opts.host ?? '127.0.0.1';
-    this.port = opts.port ?? 0;
+    super(opts, 'MessagesApiTestServer');
     this.cache = new PromptCache(opts.minCacheTokens ?? 0);
     if (opts.script) this.script(opts.script);
-  }
-
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    // The SDK keeps connections alive; without this, close() waits for them to time out.
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** The SDK's `baseURL`. */
-  get url(): string {
-    if (!this.server) throw new Error('MessagesApiTestServer is not started');
-    return `http://${this.host}:${this.port}`;
   }
 
   /** Replaces the script: a list of turns consumed one per successful request, or a function of the request. */
@@ -116,7 +85,7 @@ export class MessagesApiTestServer {
     this.cache.clear();
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const record: RecordedRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       path: req.url ?? '/',

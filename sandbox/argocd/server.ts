@@ -3,11 +3,10 @@
  * resource tree) and sync, with bearer-token auth, RBAC refusals and grpc-gateway's `{error, code, message}` bodies.
  * Syncs are recorded and leave the operation Running until `finishOperation`, as ArgoCD's controller would.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { demoApplications } from './demo-world.js';
 import type { ArgoMutation, ArgoRequest, StoredApplication } from './types.js';
+import { LocalApiServer } from '../local-server.js';
 
 export type { ArgoMutation, ArgoRequest, StoredApplication } from './types.js';
 export { DEMO_APP, DEMO_PROJECT, DEMO_REPO, demoApplications } from './demo-world.js';
@@ -39,7 +38,7 @@ const GRPC = { InvalidArgument: 3, NotFound: 5, PermissionDenied: 7, FailedPreco
 
 const grpcError = (status: number, code: number, message: string): Reply => ({ status, json: { error: message, code, message } });
 
-export class ArgoCdTestServer {
+export class ArgoCdTestServer extends LocalApiServer {
   /** Every request received, in order. */
   readonly requests: ArgoRequest[] = [];
   /** Every sync the server accepted (refused ones are not here). */
@@ -50,42 +49,12 @@ export class ArgoCdTestServer {
   private readonly refused = new Set<string>();
   private refuseAll = false;
   private readonly failRules: (ArgoFailMatch & { status: number; remaining: number })[] = [];
-  private readonly host: string;
-  private port: number;
-  private server?: Server;
 
   constructor(opts: ArgoCdTestServerOptions = {}) {
+    super(opts, 'ArgoCdTestServer');
     this.token = opts.token ?? 'argocd-sandbox-token';
     this.subject = opts.subject ?? 'lookout';
-    this.host = opts.host ?? '127.0.0.1';
-    this.port = opts.port ?? 0;
     this.load(opts.applications ?? demoApplications());
-  }
-
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    // Clients keep connections alive; without this, close() waits for them to time out.
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Base URL, e.g. `http://127.0.0.1:41234`: what ARGOCD_URL would be set to. */
-  get url(): string {
-    if (!this.server) throw new Error('ArgoCdTestServer is not started');
-    return `http://${this.host}:${this.port}`;
   }
 
   /** Replaces the applications with deep copies; recorded requests and mutations are kept. */
@@ -130,7 +99,7 @@ export class ArgoCdTestServer {
     }
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = req.url ?? '/';
     let reply: Reply;

@@ -3,9 +3,7 @@
  * real @kubernetes/client-node talks to it unchanged. See routes-*.ts for the endpoints.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Controllers } from './controller.js';
 import { kubeconfigYaml, SANDBOX_NAME, writeKubeconfig } from './kubeconfig.js';
 import { appsRoutes } from './routes-apps.js';
@@ -16,6 +14,7 @@ import type { Ctx, Match, Reply } from './router.js';
 import { ApiError, injected } from './status.js';
 import { asObject, ObjectStore } from './store.js';
 import type { FailRule, Kind, KubeObject, KubernetesWorld, Mutation, RequestRecord } from './types.js';
+import { LocalApiServer } from '../local-server.js';
 
 export type { Kind, KubeObject, KubernetesWorld, Mutation, RequestRecord } from './types.js';
 
@@ -38,7 +37,7 @@ export interface FailMatch {
 // Paths the system:public-info-viewer role opens to unauthenticated callers.
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
-export class KubernetesTestServer {
+export class KubernetesTestServer extends LocalApiServer {
   /** Every mutating request that was applied or dry-run, in order (refused ones are not here). */
   readonly mutations: Mutation[] = [];
   /** Every request received, in order; `path` includes the query string. */
@@ -47,42 +46,13 @@ export class KubernetesTestServer {
   private readonly controllers: Controllers;
   private readonly router = new Router([...metaRoutes, ...coreRoutes, ...appsRoutes]);
   private readonly failRules: FailRule[] = [];
-  private readonly host: string;
   private readonly token?: string;
-  private port: number;
-  private server?: Server;
 
   constructor(opts: KubernetesTestServerOptions = {}) {
-    this.host = opts.host ?? '127.0.0.1';
-    this.port = opts.port ?? 0;
+    super(opts, 'KubernetesTestServer');
     this.token = opts.token;
     this.controllers = new Controllers(this.store, { recreateDeletedPods: opts.recreateDeletedPods ?? true });
     if (opts.world) this.load(opts.world);
-  }
-
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    // Clients keep connections alive; without this, close() waits for them to time out.
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  get url(): string {
-    if (!this.server) throw new Error('KubernetesTestServer is not started');
-    return `http://${this.host}:${this.port}`;
   }
 
   /** Replaces the contents with a deep copy of `world`; recorded requests and mutations are kept. */
@@ -123,7 +93,7 @@ export class KubernetesTestServer {
     return kubeconfigYaml(this.url, this.token);
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const target = req.url ?? '/';
     this.requests.push({ method, path: target, at: Date.now() });
@@ -139,7 +109,7 @@ export class KubernetesTestServer {
 
   private dispatch(method: string, target: string, raw: string, headers: IncomingHttpHeaders): Reply {
     try {
-      const url = new URL(target, `http://${this.host}:${this.port}`);
+      const url = new URL(target, this.url);
       this.authenticate(headers.authorization, url.pathname);
       const rule = this.takeFailRule(method, target);
       let match: Match | undefined;

@@ -2,14 +2,13 @@
  * A plain-HTTP Prometheus on 127.0.0.1 for the part of the HTTP API Lookout uses: instant and range queries answered
  * from stored results (CONTRACT section 5's `prometheus` array), with Prometheus' envelopes, errors and status codes.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   checkQuery, checkRange, errorTypeFor, instantQuery, parseDuration, parseTime, PromApiError, queryKey, rangeQuery,
   validateSeries,
 } from './api.js';
 import type { StoredQuery, StoredSeries } from './api.js';
+import { LocalApiServer } from '../local-server.js';
 
 export type { MatrixSeries, Sample, StoredQuery, StoredSeries, VectorSeries } from './api.js';
 
@@ -48,45 +47,15 @@ export const BUILD_INFO = {
 
 const QUERY_PATHS = new Set(['/api/v1/query', '/api/v1/query_range']);
 
-export class PrometheusTestServer {
+export class PrometheusTestServer extends LocalApiServer {
   /** Every request received, in order. */
   readonly requests: PrometheusRequest[] = [];
   private readonly stored = new Map<string, StoredSeries[]>();
   private readonly failures: { status: number; remaining: number }[] = [];
-  private readonly host: string;
-  private port: number;
-  private server?: Server;
 
   constructor(opts: PrometheusTestServerOptions = {}) {
-    this.host = opts.host ?? '127.0.0.1';
-    this.port = opts.port ?? 0;
+    super(opts, 'PrometheusTestServer');
     for (const s of opts.series ?? []) this.addSeries(s);
-  }
-
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    // Clients keep connections alive; without this, close() waits for them to time out.
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Base URL, e.g. `http://127.0.0.1:41234`: what PROMETHEUS_URL would be set to. */
-  get url(): string {
-    if (!this.server) throw new Error('PrometheusTestServer is not started');
-    return `http://${this.host}:${this.port}`;
   }
 
   /** Stores (or replaces) the answer to one query; throws when `result` does not have the API's shape. */
@@ -99,7 +68,7 @@ export class PrometheusTestServer {
     this.failures.push({ status, remaining: times });
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = req.url ?? '/';
     let params: Record<string, string> = {};

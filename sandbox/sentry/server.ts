@@ -3,11 +3,10 @@
  * the older `/api/0/issues/{id}/events/` paths, with cursor pagination) and an event's attachments, with bearer-token
  * auth and Sentry's `{"detail": ...}` errors.
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEMO_ORG, demoSentryWorld } from './demo-world.js';
 import type { SentryRequest, SentryWorld, StoredAttachment, StoredEvent, StoredIssue } from './types.js';
+import { LocalApiServer } from '../local-server.js';
 
 export type { SentryRequest, SentryWorld, StoredAttachment, StoredEvent, StoredIssue } from './types.js';
 export { DEMO_EVENT_ID, DEMO_ISSUE_ID, DEMO_ORG, DEMO_PROJECT, demoSentryWorld } from './demo-world.js';
@@ -37,49 +36,19 @@ interface Reply {
 const DEFAULT_PER_PAGE = 100;
 const NOT_FOUND: Reply = { status: 404, json: { detail: 'The requested resource does not exist' } };
 
-export class SentryTestServer {
+export class SentryTestServer extends LocalApiServer {
   /** Every request received, in order. */
   readonly requests: SentryRequest[] = [];
   readonly org: string;
   readonly token: string;
   private world: SentryWorld = { issues: [], events: [] };
   private readonly failRules: (SentryFailMatch & { status: number; remaining: number })[] = [];
-  private readonly host: string;
-  private port: number;
-  private server?: Server;
 
   constructor(opts: SentryTestServerOptions = {}) {
+    super(opts, 'SentryTestServer');
     this.org = opts.org ?? DEMO_ORG;
     this.token = opts.token ?? 'sntrys_sandbox';
-    this.host = opts.host ?? '127.0.0.1';
-    this.port = opts.port ?? 0;
     this.load(opts.world ?? demoSentryWorld());
-  }
-
-  async start(): Promise<void> {
-    if (this.server) return;
-    const server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    // Clients keep connections alive; without this, close() waits for them to time out.
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** Base URL, e.g. `http://127.0.0.1:41234`: what SENTRY_URL would be set to. */
-  get url(): string {
-    if (!this.server) throw new Error('SentryTestServer is not started');
-    return `http://${this.host}:${this.port}`;
   }
 
   /** Replaces the contents with a deep copy of `world`; recorded requests are kept. */
@@ -98,7 +67,7 @@ export class SentryTestServer {
     this.failRules.push({ ...match, status, remaining: times });
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = req.url ?? '/';
     await drain(req);
