@@ -1,23 +1,32 @@
-import type { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import type { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { log } from '@temporalio/activity';
 import type { KubernetesTarget } from '../core/alert.js';
-import type { EventLike, KubernetesFacts, LogExcerpt, PodLike } from '../core/kubernetes-facts.js';
+import {
+  owningDeployment, type DeploymentLike, type EventLike, type KubernetesFacts, type LogExcerpt, type PodLike, type ReplicaSetLike,
+} from '../core/kubernetes-facts.js';
 import { apiMessage, apiStatus } from './kubernetes-errors.js';
 
 export type CoreApi = Pick<
   CoreV1Api, 'readNamespacedPod' | 'listNamespacedPod' | 'readNamespacedPodLog' | 'listNamespacedEvent' | 'deleteNamespacedPod'
 >;
 export type AppsApi = Pick<
-  AppsV1Api, 'readNamespacedDeployment' | 'patchNamespacedDeployment' | 'patchNamespacedDeploymentScale' | 'readNamespacedDeploymentScale'
+  AppsV1Api,
+  'readNamespacedDeployment' | 'patchNamespacedDeployment' | 'patchNamespacedDeploymentScale' | 'readNamespacedDeploymentScale'
+  | 'listNamespacedReplicaSet'
 >;
+
+export type CustomApi = Pick<CustomObjectsApi, 'listNamespacedCustomObject'>;
 
 /** Undefined when no cluster is configured: the tools then say so instead of failing the incident. */
 export interface KubernetesDeps {
-  kubernetes?: { core: CoreApi; apps: AppsApi };
+  /** `custom` reads metrics.k8s.io; without it pod usage is simply not gathered. */
+  kubernetes?: { core: CoreApi; apps: AppsApi; custom?: CustomApi };
 }
 
 const NOT_CONFIGURED = 'Kubernetes is not configured (set KUBECONFIG, or run Lookout in a pod with a service account)';
 const LOG_TAIL_LINES = 200;
+const MAX_REPLICA_SETS = 10;
+const MAX_PODS = 20;
 const LOG_MAX_CHARS = 8_000;
 
 /** Plain JSON, as the API sent it: client-node's model classes and Dates do not survive Temporal's payloads as-is. */
@@ -42,16 +51,61 @@ export function createKubernetesActivities({ kubernetes }: KubernetesDeps) {
     const podName = facts.pod?.metadata?.name;
     if (!podName) return facts;
 
+    const deploymentName = owningDeployment(facts.pod!) ?? target.deployment;
     const [events, logs] = await Promise.all([
       kubernetes.core
         .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${podName}` })
         .then((list) => plain<EventLike[]>(list.items).slice(-20))
         .catch((err) => { facts.problems.push(`events of ${podName}: ${describe(err)}`); return []; }),
       readLogs(namespace, facts.pod!, facts.problems),
+      deploymentName ? readOwner(namespace, deploymentName, facts) : undefined,
     ]);
     facts.events = events;
     facts.logs = logs;
     return facts;
+  }
+
+  /** The Deployment, its ReplicaSets (with revisions) and its pods: one pod's problem or everyone's, and what changed. */
+  async function readOwner(namespace: string, name: string, facts: KubernetesFacts): Promise<void> {
+    try {
+      const deployment = plain<DeploymentLike>(await kubernetes!.apps.readNamespacedDeployment({ name, namespace }));
+      const labelSelector = Object.entries(deployment.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      const [replicaSets, pods] = await Promise.all([
+        kubernetes!.apps.listNamespacedReplicaSet({ namespace, labelSelector }),
+        kubernetes!.core.listNamespacedPod({ namespace, labelSelector }),
+      ]);
+      facts.deployment = deployment;
+      facts.replicaSets = plain<ReplicaSetLike[]>(replicaSets.items)
+        .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === name))
+        .slice(-MAX_REPLICA_SETS);
+      facts.pods = plain<PodLike[]>(pods.items).slice(0, MAX_PODS);
+    } catch (err) {
+      facts.problems.push(`deployment ${namespace}/${name}: ${describe(err)}`);
+    }
+    facts.metrics = await readPodMetrics(namespace, [facts.pod, ...(facts.pods ?? [])], facts.problems);
+  }
+
+  /** Current usage per pod from metrics.k8s.io (summed over containers), as `NAMESPACE/POD` → cpu, memory. */
+  async function readPodMetrics(namespace: string, pods: (PodLike | undefined)[], problems: string[]) {
+    if (!kubernetes?.custom) return undefined;
+    const wanted = new Set(pods.map((p) => p?.metadata?.name).filter(Boolean));
+    try {
+      const list = (await kubernetes.custom.listNamespacedCustomObject({
+        group: 'metrics.k8s.io', version: 'v1beta1', namespace, plural: 'pods',
+      })) as { items?: { metadata?: { name?: string }; containers?: { usage?: { cpu?: string; memory?: string } }[] }[] };
+      const usage: Record<string, { cpu: string; memory: string }> = {};
+      for (const item of list.items ?? []) {
+        const name = item.metadata?.name;
+        if (!name || !wanted.has(name)) continue;
+        const sum = (key: 'cpu' | 'memory') => (item.containers ?? []).reduce((n, c) => n + (quantity(c.usage?.[key]) ?? 0), 0);
+        usage[`${namespace}/${name}`] = { cpu: `${Math.round(sum('cpu') * 1000)}m`, memory: `${Math.round(sum('memory') / 2 ** 20)}Mi` };
+      }
+      return usage;
+    } catch (err) {
+      // Clusters without metrics-server answer 404 here; the diagnosis goes on without usage figures.
+      problems.push(`pod metrics in ${namespace}: ${describe(err)}`);
+      return undefined;
+    }
   }
 
   async function worstPodOfDeployment(namespace: string, name: string): Promise<PodLike | undefined> {
@@ -92,4 +146,12 @@ export function createKubernetesActivities({ kubernetes }: KubernetesDeps) {
   }
 
   return { collectKubernetesFacts };
+}
+
+const units: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A Kubernetes quantity as cores or bytes. */
+function quantity(text: string | undefined): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(text?.trim() ?? '');
+  return m && units[m[2]] !== undefined ? Number(m[1]) * units[m[2]] : undefined;
 }

@@ -2,19 +2,13 @@
 // served by the local Kubernetes API test server and read by the same activities an incident uses; the analyser (and
 // the LLM, once configured) decides. Prints one JSON object. A bad file: exit 2 and one line on stderr.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { createKubernetesActivities } from '../activities/kubernetes.js';
 import type { Alert } from '../core/alert.js';
 import { InvalidInputError } from '../core/errors.js';
-import type { KubernetesFacts } from '../core/kubernetes-facts.js';
-import { analyse } from '../core/runbook.js';
-import { KubernetesTestServer } from '../sandbox/kubernetes/server.js';
+import type { KubernetesWorld } from '../sandbox/kubernetes/types.js';
 import { parseAlertmanager } from '../server/alerts/alertmanager.js';
 import { parseGeneric } from '../server/alerts/generic.js';
 import { parseSlackAlertMessage, type SlackAlertMessage } from '../server/alerts/slack/index.js';
-import { buildKubernetes } from '../worker/clients.js';
+import { createScenarioDiagnoser } from './lib/scenario-diagnosis.js';
 
 class ScenarioError extends Error {}
 
@@ -68,16 +62,9 @@ function toAlert(alert: Record<string, unknown>, file: string): Alert {
 
 async function main() {
   const { alert, kubernetes } = readScenario(process.argv[2]);
-  const server = new KubernetesTestServer({ world: kubernetes ?? {}, recreateDeletedPods: false });
-  await server.start();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-diagnose-'));
+  const diagnoser = await createScenarioDiagnoser();
   try {
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    server.writeKubeconfig(kubeconfig);
-    const activities = createKubernetesActivities({ kubernetes: buildKubernetes({ kubeconfig }) });
-    const env = new MockActivityEnvironment({ activityType: 'collectKubernetesFacts' }, { logger: quietLogger });
-    const facts = (await env.run(activities.collectKubernetesFacts, { target: alert.target })) as KubernetesFacts;
-    const diagnosis = analyse(alert, facts);
+    const diagnosis = await diagnoser.diagnose(alert, kubernetes as KubernetesWorld | undefined);
     const output = {
       category: diagnosis.category,
       summary: diagnosis.summary,
@@ -90,12 +77,9 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } finally {
-    await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await diagnoser.close();
   }
 }
-
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 main().catch((err) => {
   if (err instanceof ScenarioError) {

@@ -1,4 +1,4 @@
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -12,7 +12,7 @@ export function buildKubernetes(config: Pick<Config, 'kubeconfig'>, env = proces
   if (config.kubeconfig) kc.loadFromFile(config.kubeconfig);
   else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
   else return undefined;
-  return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
+  return { core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), custom: kc.makeApiClient(CustomObjectsApi) };
 }
 
 /**
