@@ -27,6 +27,7 @@ const NOT_CONFIGURED = 'Kubernetes is not configured (set KUBECONFIG, or run Loo
 const LOG_TAIL_LINES = 200;
 const MAX_REPLICA_SETS = 10;
 const MAX_PODS = 20;
+const MAX_EVENTS = 30;
 const LOG_MAX_CHARS = 8_000;
 
 /** Plain JSON, as the API sent it: client-node's model classes and Dates do not survive Temporal's payloads as-is. */
@@ -53,16 +54,24 @@ export function createKubernetesActivities({ kubernetes }: KubernetesDeps) {
 
     const deploymentName = owningDeployment(facts.pod!) ?? target.deployment;
     const [events, logs] = await Promise.all([
-      kubernetes.core
-        .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${podName}` })
-        .then((list) => plain<EventLike[]>(list.items).slice(-20))
-        .catch((err) => { facts.problems.push(`events of ${podName}: ${describe(err)}`); return []; }),
+      readEvents(namespace, facts.pod!, facts.problems),
       readLogs(namespace, facts.pod!, facts.problems),
       deploymentName ? readOwner(namespace, deploymentName, facts) : undefined,
     ]);
     facts.events = events;
     facts.logs = logs;
     return facts;
+  }
+
+  /** Events about the pod and about the volume claims it mounts (a Pending pod often waits on its PVC). */
+  async function readEvents(namespace: string, pod: PodLike, problems: string[]): Promise<EventLike[]> {
+    const claims = (pod.spec?.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
+    const subjects = [['Pod', pod.metadata!.name!], ...claims.slice(0, 5).map((c) => ['PersistentVolumeClaim', c])];
+    const lists = await Promise.all(subjects.map(([kind, name]) => kubernetes!.core
+      .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` })
+      .then((list) => plain<EventLike[]>(list.items))
+      .catch((err) => { problems.push(`events of ${kind} ${name}: ${describe(err)}`); return []; })));
+    return lists.flat().slice(-MAX_EVENTS);
   }
 
   /** The Deployment, its ReplicaSets (with revisions) and its pods: one pod's problem or everyone's, and what changed. */
