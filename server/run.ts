@@ -33,11 +33,13 @@ export async function runServer(config: Config, db: Database, metrics: Metrics, 
     await connection.close();
     throw err;
   });
+  let closing: Promise<void> | undefined;
   return {
     ...server,
-    async close() {
-      await server.close();
-      await connection.close();
+    // Closing twice (a second Ctrl-C, a test that already closed it) waits for the first close.
+    close() {
+      closing ??= server.close().then(() => connection.close());
+      return closing;
     },
   };
 }

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { demoApplications } from './demo-world.js';
 import type { ArgoMutation, ArgoRequest, StoredApplication } from './types.js';
-import { LocalApiServer } from '../local-server.js';
+import { LocalApiServer, readBody } from '../local-server.js';
 
 export type { ArgoMutation, ArgoRequest, StoredApplication } from './types.js';
 export { DEMO_APP, DEMO_PROJECT, DEMO_REPO, demoApplications } from './demo-world.js';
@@ -208,11 +208,3 @@ function resourceTree(app: StoredApplication): unknown {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

@@ -14,7 +14,7 @@ import type { Ctx, Match, Reply } from './router.js';
 import { ApiError, injected } from './status.js';
 import { asObject, ObjectStore } from './store.js';
 import type { FailRule, Kind, KubeObject, KubernetesWorld, Mutation, RequestRecord } from './types.js';
-import { LocalApiServer } from '../local-server.js';
+import { LocalApiServer, readBody } from '../local-server.js';
 
 export type { Kind, KubeObject, KubernetesWorld, Mutation, RequestRecord } from './types.js';
 
@@ -151,15 +151,6 @@ export class KubernetesTestServer extends LocalApiServer {
     if (rule && --rule.remaining <= 0) this.failRules.splice(this.failRules.indexOf(rule), 1);
     return rule;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, reply: Reply): void {

@@ -8,7 +8,7 @@ import {
   validateSeries,
 } from './api.js';
 import type { StoredQuery, StoredSeries } from './api.js';
-import { LocalApiServer } from '../local-server.js';
+import { LocalApiServer, readBody } from '../local-server.js';
 
 export type { MatrixSeries, Sample, StoredQuery, StoredSeries, VectorSeries } from './api.js';
 
@@ -131,15 +131,6 @@ function errorReply(e: unknown): Reply {
     return { status: e.status, json: { status: 'error', errorType: e.errorType, error: e.message } };
   }
   return { status: 500, json: { status: 'error', errorType: 'internal', error: e instanceof Error ? e.message : String(e) } };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, reply: Reply): void {
