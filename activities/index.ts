@@ -1,13 +1,16 @@
+import { createAgentActivities } from './agent.js';
 import { createAnalysisActivities } from './analysis.js';
 import { createArgoCdActivities, type ArgoCdDeps } from './argocd.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
+import { createLlmActivities, type LlmDeps } from './llm.js';
 import { createPrometheusActivities, type PrometheusDeps } from './prometheus.js';
+import { createRemediationPreviewActivities } from './remediation-preview.js';
 import { createRemediationActivities } from './remediation.js';
 import { createSentryActivities, type SentryDeps } from './sentry.js';
 import { createSlackActivities, type SlackDeps } from './slack.js';
 import { createLedger, createStoreActivities, type StoreDeps } from './store.js';
 
-export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDeps & SentryDeps & ArgoCdDeps;
+export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDeps & SentryDeps & ArgoCdDeps & Partial<LlmDeps>;
 
 /** Every activity the workflows call, built over the clients worker/ creates once. */
 export function createActivities(deps: ActivityDeps) {
@@ -18,7 +21,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createSentryActivities(deps),
     ...createArgoCdActivities(deps),
     ...createRemediationActivities({ ...deps, ledger: createLedger(deps.sql) }),
+    ...createRemediationPreviewActivities(deps),
     ...createStoreActivities(deps),
     ...createAnalysisActivities(),
+    ...createAgentActivities(deps),
+    ...createLlmActivities({ ...deps, limits: deps.limits }),
   };
 }

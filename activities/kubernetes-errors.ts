@@ -39,3 +39,27 @@ export function toClusterWriteFailure(err: unknown, what: { verb: string; resour
   }
   return err;
 }
+
+/** What a read was trying to do, in RBAC words: `{ verb: 'list', resource: 'nodes' }`. */
+export interface ReadAttempt {
+  verb: string;
+  resource: string;
+  namespace?: string;
+}
+
+/**
+ * A read the apiserver refused or could not answer, as a sentence for the reader (the LLM, the thread); undefined when
+ * the failure is transient (network, 5xx, 429) and the activity should throw so Temporal retries it.
+ */
+export function readRefusal(err: unknown, what: ReadAttempt): string | undefined {
+  const status = apiStatus(err);
+  if (status === undefined || status >= 500 || status === 429) return undefined;
+  const where = what.namespace ? ` in namespace ${what.namespace}` : '';
+  if (status === 403) {
+    return `Forbidden: Lookout may not ${what.verb} ${what.resource}${where}; grant its service account the RBAC verb ` +
+      `"${what.verb}" on "${what.resource}". The API said: ${apiMessage(err)}`;
+  }
+  if (status === 401) return `Kubernetes rejected Lookout's credentials (HTTP 401): ${apiMessage(err)}`;
+  if (status === 404) return `Not found: ${apiMessage(err)}`;
+  return `Kubernetes answered HTTP ${status}: ${apiMessage(err)}`;
+}

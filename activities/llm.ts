@@ -5,8 +5,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 
-export { buildSystemPrompt, initialUserMessage, quoteUntrusted, toolDefinitions } from './llm-prompt.js';
-export type { EvidenceItem, ReadOnlyTool } from './llm-prompt.js';
+export { buildSystemPrompt, initialUserMessage, quoteUntrusted, toolDefinitions } from '../core/llm-prompt.js';
+export type { EvidenceItem, ReadOnlyTool } from '../core/llm-prompt.js';
 
 /** The one SDK method used; an `Anthropic` client satisfies it, and so does a test double. */
 export interface MessagesClient {
@@ -18,7 +18,8 @@ export interface MessagesClient {
 export interface LlmDeps {
   /** Undefined when ANTHROPIC_API_KEY is not set: every turn then fails at once and the report uses the analyser. */
   anthropic?: { client: MessagesClient; model: string };
-  limits: { maxToolCalls: number; maxInputTokens: number };
+  /** Defaults for an incident that names none: 8 tool calls, 20,000 input tokens. */
+  limits?: { maxToolCalls: number; maxInputTokens: number };
   /** Per request; default 60 s. Temporal retries a timed-out turn. */
   requestTimeoutMs?: number;
   /** Default 2048: room for reasoning text plus a few tool calls. */
@@ -46,6 +47,8 @@ export interface LlmTurnInput {
   turn: number;
   /** What this incident has used before this turn; over a limit, the turn is refused without calling the API. */
   spent?: { toolCalls: number; inputTokens: number };
+  /** This incident's input-token budget, when it sets its own. */
+  maxInputTokens?: number;
 }
 
 export interface LlmTurnResult {
@@ -59,16 +62,19 @@ const EPHEMERAL = { type: 'ephemeral' } as const;
 /** Every token the model reads counts: cached prefixes are cheaper but still read. */
 const totalInput = (u: LlmUsage) => u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens;
 
-export function createLlmActivities({ anthropic, limits, requestTimeoutMs = 60_000, maxOutputTokens = 2048 }: LlmDeps) {
+export function createLlmActivities({
+  anthropic, limits = { maxToolCalls: 8, maxInputTokens: 20_000 }, requestTimeoutMs = 60_000, maxOutputTokens = 2048,
+}: LlmDeps) {
   async function llmTurn(input: LlmTurnInput): Promise<LlmTurnResult> {
     if (!anthropic) throw ApplicationFailure.nonRetryable('The LLM is not configured (set ANTHROPIC_API_KEY).', 'NotConfigured');
     const spent = input.spent ?? { toolCalls: 0, inputTokens: 0 };
-    if (spent.inputTokens >= limits.maxInputTokens) {
+    const maxInputTokens = input.maxInputTokens ?? limits.maxInputTokens;
+    if (spent.inputTokens >= maxInputTokens) {
       throw ApplicationFailure.nonRetryable(
-        `The LLM input budget of ${limits.maxInputTokens} tokens for this incident is used up (${spent.inputTokens}).`, 'LlmBudgetExceeded',
+        `The LLM input budget of ${maxInputTokens} tokens for this incident is used up (${spent.inputTokens}).`, 'LlmBudgetExceeded',
       );
     }
-    const params = buildRequest(input, anthropic.model, maxOutputTokens, spent.toolCalls >= limits.maxToolCalls);
+    const params = buildRequest(input, anthropic.model, maxOutputTokens);
     let message: Anthropic.Message;
     try {
       message = await anthropic.client.messages.create(params, {
@@ -95,8 +101,8 @@ export function createLlmActivities({ anthropic, limits, requestTimeoutMs = 60_0
       incidentId: input.incidentId, turn: input.turn, stopReason: message.stop_reason, ...usage,
       toolCalls: content.filter((b) => b.type === 'tool_use').map((b) => (b as { name: string }).name),
     });
-    if (spent.inputTokens + totalInput(usage) > limits.maxInputTokens) {
-      log.warn('llm input budget exceeded by this turn', { incidentId: input.incidentId, limit: limits.maxInputTokens });
+    if (spent.inputTokens + totalInput(usage) > maxInputTokens) {
+      log.warn('llm input budget exceeded by this turn', { incidentId: input.incidentId, limit: maxInputTokens });
     }
     // JSON round trip: SDK objects carry fields and prototypes Temporal's payload converter should not see.
     return JSON.parse(JSON.stringify({ content, stopReason: message.stop_reason ?? 'end_turn', usage })) as LlmTurnResult;
@@ -110,7 +116,7 @@ export function createLlmActivities({ anthropic, limits, requestTimeoutMs = 60_0
  * so each turn reads the conversation so far from the cache. Inputs are copied, never changed.
  */
 export function buildRequest(
-  input: Pick<LlmTurnInput, 'system' | 'tools' | 'messages'>, model: string, maxTokens: number, toolBudgetUsedUp = false,
+  input: Pick<LlmTurnInput, 'system' | 'tools' | 'messages'>, model: string, maxTokens: number,
 ): Anthropic.MessageCreateParamsNonStreaming {
   const tools = input.tools.map((t, i) => (i === input.tools.length - 1 ? { ...t, cache_control: EPHEMERAL } : t));
   const messages = input.messages.map((m, i) => (i === input.messages.length - 1 ? withBreakpoint(m) : m));
@@ -119,10 +125,9 @@ export function buildRequest(
     max_tokens: maxTokens,
     system: [{ type: 'text', text: input.system, cache_control: EPHEMERAL }],
     messages,
+    // Out of read-only calls, the workflow answers further ones with "conclude now"; no tool is ever forced, so the
+    // model can always finish with its answer.
     ...(tools.length ? { tools } : {}),
-    // Out of read-only tool calls: the model may still propose, and must conclude.
-    ...(toolBudgetUsedUp && tools.some((t) => t.name === 'propose_remediation')
-      ? { tool_choice: { type: 'tool', name: 'propose_remediation' } as const } : {}),
   };
 }
 

@@ -70,3 +70,18 @@ export function boundResult(data: { resultType?: unknown; result?: unknown }): P
     ? { ok: true, resultType, series, truncated: true, note: notes.join('; ') }
     : { ok: true, resultType, series };
 }
+
+type ApiSeries =
+  | { metric: Record<string, string>; value: [number, string] }
+  | { metric: Record<string, string>; values: [number, string][] };
+
+/**
+ * A bounded answer back in the API's `data.result` shape, which the analyser and scenario files speak: vector items
+ * carry `value`, matrix items `values`; a scalar or string becomes one unlabelled vector item; null is "NaN".
+ */
+export function toApiResult(result: Extract<PrometheusResult, { ok: true }>): ApiSeries[] {
+  const sample = ([t, v]: Point): [number, string] => [t, v === null ? 'NaN' : String(v)];
+  return result.series.map((s) => (result.resultType === 'matrix'
+    ? { metric: s.labels, values: s.values.map(sample) }
+    : { metric: s.labels, value: sample(s.values[0] ?? [0, null]) }));
+}

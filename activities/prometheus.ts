@@ -4,8 +4,11 @@
  * an unreachable or failing server throws, so Temporal retries the activity.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Alert } from '../core/alert.js';
+import type { PrometheusResult as PrometheusAnswer } from '../core/kubernetes-facts.js';
+import { prometheusQueryPlan } from '../core/prometheus-queries.js';
 import { redact } from '../core/redact.js';
-import { boundResult } from './prometheus-result.js';
+import { boundResult, toApiResult } from './prometheus-result.js';
 import type { PrometheusResult } from './prometheus-result.js';
 
 export type { Point, PrometheusResult, ResultType, Series } from './prometheus-result.js';
@@ -33,6 +36,16 @@ export interface PrometheusRangeInput {
   stepSeconds?: number;
 }
 
+export interface CollectPrometheusFactsInput {
+  alert: Pick<Alert, 'name' | 'annotations' | 'generatorURL' | 'target' | 'query'>;
+}
+
+/** The investigation's Prometheus evidence: each non-empty answer as the API's `data.result`; what went unanswered. */
+export interface PrometheusFacts {
+  results: PrometheusAnswer[];
+  problems: string[];
+}
+
 export const NOT_CONFIGURED = 'Prometheus is not configured (set PROMETHEUS_URL)';
 export const REQUEST_TIMEOUT_MS = 10_000;
 const STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
@@ -54,6 +67,30 @@ export function createPrometheusActivities({ prometheus }: PrometheusDeps) {
       params.time = String(at);
     }
     return call('api/v1/query', params);
+  }
+
+  /**
+   * Runs the alert's query plan (core/prometheus-queries.ts) as parallel instant queries. Never throws: a rejected
+   * query or an unreachable server becomes a problem, so the report goes out with whatever was answered.
+   */
+  async function collectPrometheusFacts({ alert }: CollectPrometheusFactsInput): Promise<PrometheusFacts> {
+    if (!prometheus?.baseUrl) return { results: [], problems: [NOT_CONFIGURED] };
+    const plan = prometheusQueryPlan(alert);
+    const answers = await Promise.all(plan.map(async ({ query }): Promise<{ query: string; answer: PrometheusResult | string }> => {
+      try {
+        return { query, answer: await prometheusMetricsQuery({ query }) };
+      } catch (err) {
+        return { query, answer: redact(err instanceof Error ? err.message : String(err)) };
+      }
+    }));
+    const results: PrometheusAnswer[] = [];
+    const problems = new Set<string>();
+    for (const { query, answer } of answers) {
+      if (typeof answer === 'string') problems.add(answer);
+      else if (!answer.ok) problems.add(redact(`Prometheus could not answer ${shorten(query)}: ${answer.error}`));
+      else if (answer.series.length) results.push({ query, result: toApiResult(answer) });
+    }
+    return { results, problems: [...problems] };
   }
 
   /** Runs a range PromQL query (`/api/v1/query_range`). */
@@ -103,7 +140,12 @@ export function createPrometheusActivities({ prometheus }: PrometheusDeps) {
     return boundResult(body.data as { resultType?: unknown; result?: unknown });
   }
 
-  return { prometheusMetricsQuery, prometheusMetricsQueryRange };
+  return { prometheusMetricsQuery, prometheusMetricsQueryRange, collectPrometheusFacts };
+}
+
+function shorten(query: string): string {
+  const oneLine = query.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 120 ? `${oneLine.slice(0, 119)}…` : oneLine;
 }
 
 /** Unix seconds from RFC 3339 or a number; undefined when neither. */

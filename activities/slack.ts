@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../core/alert.js';
 import type { ReportView } from '../core/incident.js';
+import { reportLinks, type LinkUrls } from '../core/links.js';
 import type { Metrics } from '../core/metrics.js';
 import { renderChartPng, type ChartSeries } from './chart-render.js';
 import type { ChannelPacer } from './slack-pacing.js';
@@ -23,6 +24,8 @@ export interface SlackDeps {
   metrics?: Metrics;
   /** Per-channel pacing of new messages; none in tests that do not care. */
   pacer?: ChannelPacer;
+  /** Prometheus, Sentry and ArgoCD UIs the report links to, when configured. */
+  links?: LinkUrls;
 }
 
 type ReportInput = Omit<ReportView, 'auditUrl'>;
@@ -61,7 +64,10 @@ async function call<T>(what: string, fn: () => Promise<T>, tolerate: string[] = 
   }
 }
 
-export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pacer }: SlackDeps) {
+export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pacer, links }: SlackDeps) {
+  const report = (view: ReportInput) => renderReport({
+    ...view, auditUrl: auditUrl(view.workflowId), links: [...reportLinks(view.alert, links), ...(view.links ?? [])],
+  }, banner);
   const pace = (teamId: string | undefined, channel: string) => pacer?.waitForSlot(teamId, channel);
 
   async function postText({ channel, threadTs, text, teamId }: { channel: string; threadTs?: string; text: string; teamId?: string }) {
@@ -85,7 +91,7 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pac
 
     async postReport(input: { channel: string; threadTs: string; view: ReportInput; teamId?: string; receivedAt?: string }) {
       const slack = await slackFor(input.teamId);
-      const message = renderReport({ ...input.view, auditUrl: auditUrl(input.view.workflowId) }, banner);
+      const message = report(input.view);
       await pace(input.teamId, input.channel);
       const res = await call('chat.postMessage', () => slack.chat.postMessage({ channel: input.channel, thread_ts: input.threadTs, ...message }));
       metrics?.reportsPosted.inc();
@@ -96,7 +102,7 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pac
     /** Redraws the report; with receivedAt it is the first time the report is shown (it replaced "Investigating…"). */
     async updateReport(input: { channel: string; ts: string; view: ReportInput; teamId?: string; receivedAt?: string }) {
       const slack = await slackFor(input.teamId);
-      const message = renderReport({ ...input.view, auditUrl: auditUrl(input.view.workflowId) }, banner);
+      const message = report(input.view);
       await call('chat.update', () => slack.chat.update({ channel: input.channel, ts: input.ts, ...message }));
       if (input.receivedAt) {
         metrics?.reportsPosted.inc();

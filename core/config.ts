@@ -33,7 +33,14 @@ export interface Config {
   kubeconfig?: string;
   /** A line added to every Slack message, e.g. to say it comes from the sandbox. */
   banner?: string;
-  anthropic: { apiKey?: string; baseUrl?: string; model: string };
+  anthropic: {
+    apiKey?: string;
+    baseUrl?: string;
+    model: string;
+    /** Per incident: read-only tool calls and input tokens the agent may use, and how long it may take. */
+    limits: { maxToolCalls: number; maxInputTokens: number };
+    timeoutMs: number;
+  };
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -51,6 +58,16 @@ function nonNegative(value: string | undefined, fallback: number, name: string):
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of milliseconds >= 0, got '${value}'`);
   return n;
 }
+function wholeNumber(value: string | undefined, fallback: number, name: string, max: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be a whole number from 0 to ${max}, got '${value}'`);
+  return n;
+}
+
+/** The model asked when LLM_MODEL is unset. */
+export const DEFAULT_LLM_MODEL = 'claude-sonnet-5';
+
 const opt = (value: string | undefined) => (value && value.trim() !== '' ? value.trim() : undefined);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -92,7 +109,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argocd: allOrNothing('ArgoCD', { baseUrl: opt(env.ARGOCD_URL), token: opt(env.ARGOCD_AUTH_TOKEN) }, ['ARGOCD_URL', 'ARGOCD_AUTH_TOKEN']),
     kubeconfig: opt(env.KUBECONFIG),
     banner: opt(env.LOOKOUT_BANNER),
-    anthropic: { apiKey: opt(env.ANTHROPIC_API_KEY), baseUrl: opt(env.ANTHROPIC_BASE_URL), model: opt(env.LLM_MODEL) ?? 'claude-sonnet-4-5' },
+    anthropic: {
+      apiKey: opt(env.ANTHROPIC_API_KEY),
+      baseUrl: opt(env.ANTHROPIC_BASE_URL),
+      model: opt(env.LLM_MODEL) ?? DEFAULT_LLM_MODEL,
+      limits: {
+        maxToolCalls: wholeNumber(env.LLM_MAX_TOOL_CALLS, 8, 'LLM_MAX_TOOL_CALLS', 50),
+        maxInputTokens: wholeNumber(env.LLM_MAX_INPUT_TOKENS, 20_000, 'LLM_MAX_INPUT_TOKENS', 1_000_000),
+      },
+      timeoutMs: wholeNumber(env.LLM_TIMEOUT_MS, 300_000, 'LLM_TIMEOUT_MS', 3_600_000),
+    },
   };
   // A half-configured Slack fails here, at start, rather than on the first event.
   slackMode(config.slack);

@@ -30,9 +30,27 @@ export interface Remediation {
   rationale: string;
 }
 
+/** Who reached the diagnosis, and what the LLM cost when it took part (recorded per incident). */
+export type DiagnosisEngine =
+  | { kind: 'runbook'; note?: string }
+  | {
+    kind: 'llm';
+    model: string;
+    turns: number;
+    toolCalls: number;
+    inputTokens: number;
+    outputTokens: number;
+    /** Set when the agent stopped early (a budget reached) but its findings were still used. */
+    note?: string;
+  };
+
 export interface Diagnosis {
   category: Category;
   summary: string;
   evidence: string[];
   remediations: Remediation[];
+  /** The root cause in a sentence or two (the LLM's conclusion; absent when the analyser alone decided). */
+  rootCause?: string;
+  /** Absent in diagnoses made before the LLM agent existed: those were the runbook analyser's. */
+  engine?: DiagnosisEngine;
 }

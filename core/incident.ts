@@ -30,6 +30,22 @@ export interface ReportView {
   decisions: Decision[];
   outcomes: RemediationOutcome[];
   auditUrl: string;
+  /** What each proposal would change, by proposal ID, from a server-side dry run where the API supports one. */
+  previews?: Record<string, RemediationPreview>;
+  /** Where to look further: Prometheus graph, Sentry issue, ArgoCD application. */
+  links?: ReportLink[];
   /** Set once the incident no longer accepts decisions (resolved, rejected, remediated). */
   closedReason?: string;
+}
+
+/** A proposal's effect as the target API previewed it (`dryRun: All`), or why it could not be previewed. */
+export interface RemediationPreview {
+  ok: boolean;
+  /** One or two lines: `memory limit 256Mi → 384Mi (dry run accepted)`, or the API's refusal in plain words. */
+  text: string;
+}
+
+export interface ReportLink {
+  label: string;
+  url: string;
 }

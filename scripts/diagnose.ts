@@ -1,18 +1,24 @@
-// `npm run --silent diagnose -- FILE`: the diagnosis of a scenario file (CONTRACT section 5). The scenario's cluster is
-// served by the local Kubernetes API test server and read by the same activities an incident uses; the analyser (and
-// the LLM, once configured) decides. Prints one JSON object. A bad file: exit 2 and one line on stderr.
+// `npm run --silent diagnose -- FILE`: the diagnosis of a scenario file (CONTRACT section 5). The scenario's cluster and
+// Prometheus answers are served by the local Kubernetes API and Prometheus test servers and read by the same activities
+// an incident uses; the analyser (and the LLM, once configured) decides. Prints one JSON object. A bad file: exit 2
+// and one line on stderr.
 import fs from 'node:fs';
 import type { Alert } from '../core/alert.js';
+import { loadConfig } from '../core/config.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { KubernetesWorld } from '../sandbox/kubernetes/types.js';
+import { validateSeries, type StoredQuery } from '../sandbox/prometheus/api.js';
 import { parseAlertmanager } from '../server/alerts/alertmanager.js';
 import { parseGeneric } from '../server/alerts/generic.js';
 import { parseSlackAlertMessage, type SlackAlertMessage } from '../server/alerts/slack/index.js';
+import { buildAnthropic } from '../worker/clients.js';
 import { createScenarioDiagnoser } from './lib/scenario-diagnosis.js';
 
 class ScenarioError extends Error {}
 
-function readScenario(file: string | undefined): { alert: Alert; kubernetes?: Record<string, unknown> } {
+interface Scenario { alert: Alert; kubernetes?: KubernetesWorld; prometheus?: StoredQuery[] }
+
+function readScenario(file: string | undefined): Scenario {
   if (!file) throw new ScenarioError('usage: npm run --silent diagnose -- FILE');
   let raw: string;
   try {
@@ -33,7 +39,30 @@ function readScenario(file: string | undefined): { alert: Alert; kubernetes?: Re
   if (kubernetes !== undefined && (typeof kubernetes !== 'object' || kubernetes === null || Array.isArray(kubernetes))) {
     throw new ScenarioError(`${file}: "kubernetes" must be an object`);
   }
-  return { alert: toAlert(alert, file), kubernetes: kubernetes as Record<string, unknown> | undefined };
+  return {
+    alert: toAlert(alert, file),
+    kubernetes: kubernetes as KubernetesWorld | undefined,
+    prometheus: readPrometheus(scenario.prometheus, file),
+  };
+}
+
+/** `prometheus`: `[{ query, result }]`, each result the API's data.result array, checked as the test server loads it. */
+function readPrometheus(value: unknown, file: string): StoredQuery[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw new ScenarioError(`${file}: "prometheus" must be an array of {query, result}`);
+  return value.map((item: unknown, i) => {
+    const entry = item as Partial<StoredQuery> | null;
+    const at = `${file}: prometheus[${i}]`;
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new ScenarioError(`${at} must be an object {query, result}`);
+    if (typeof entry.query !== 'string' || !entry.query.trim()) throw new ScenarioError(`${at}.query must be a non-empty PromQL string`);
+    if (!Array.isArray(entry.result)) throw new ScenarioError(`${at}.result must be an array (the API's data.result)`);
+    try {
+      validateSeries(entry.query, entry.result);
+    } catch (err) {
+      throw new ScenarioError(`${at}: ${(err as Error).message}`);
+    }
+    return { query: entry.query, result: entry.result };
+  });
 }
 
 function toAlert(alert: Record<string, unknown>, file: string): Alert {
@@ -61,10 +90,12 @@ function toAlert(alert: Record<string, unknown>, file: string): Alert {
 }
 
 async function main() {
-  const { alert, kubernetes } = readScenario(process.argv[2]);
-  const diagnoser = await createScenarioDiagnoser();
+  const { alert, kubernetes, prometheus } = readScenario(process.argv[2]);
+  const config = loadConfig();
+  const anthropic = buildAnthropic(config);
+  const diagnoser = await createScenarioDiagnoser({ llm: anthropic && { ...anthropic, limits: config.anthropic.limits } });
   try {
-    const diagnosis = await diagnoser.diagnose(alert, kubernetes as KubernetesWorld | undefined);
+    const diagnosis = await diagnoser.diagnose(alert, { kubernetes, prometheus });
     const output = {
       category: diagnosis.category,
       summary: diagnosis.summary,
@@ -74,6 +105,9 @@ async function main() {
         target: { kind: r.target.kind, ...(r.target.namespace ? { namespace: r.target.namespace } : {}), ...(r.target.name ? { name: r.target.name } : {}) },
         params: r.params,
       })),
+      // Beyond CONTRACT section 5, only when the LLM took part or failed: its conclusion and what it cost.
+      ...(diagnosis.rootCause ? { rootCause: diagnosis.rootCause } : {}),
+      ...(diagnosis.engine ? { engine: diagnosis.engine } : {}),
     };
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } finally {

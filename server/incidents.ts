@@ -5,7 +5,7 @@ import type { Metrics } from '../core/metrics.js';
 import { incidentWorkflow } from '../workflows/incident.js';
 import { reminderWorkflow, type ReminderInput } from '../workflows/reminders.js';
 import * as sa from '../workflows/search-attributes.js';
-import { alertResolvedSignal, decisionSignal, getIncidentQuery } from '../workflows/types.js';
+import { alertResolvedSignal, decisionSignal, getIncidentQuery, type IncidentInput } from '../workflows/types.js';
 
 export interface IncidentGateway {
   /** Starts the alert's incident, or finds it already started: a repeated delivery never starts a second one. */
@@ -21,7 +21,14 @@ export interface IncidentGateway {
   reportOf(workflowId: string): Promise<{ channel?: string; ts?: string } | undefined>;
 }
 
-export function createIncidentGateway(client: Client, opts: { taskQueue: string; metrics?: Metrics }): IncidentGateway {
+export interface GatewayOptions {
+  taskQueue: string;
+  metrics?: Metrics;
+  /** The LLM agent's budgets, given to every incident when the LLM is configured; without it the analyser alone decides. */
+  agent?: IncidentInput['agent'];
+}
+
+export function createIncidentGateway(client: Client, opts: GatewayOptions): IncidentGateway {
   return {
     async open(alert, where) {
       const workflowId = incidentWorkflowId(alert);
@@ -29,7 +36,10 @@ export function createIncidentGateway(client: Client, opts: { taskQueue: string;
         await client.workflow.start(incidentWorkflow, {
           workflowId,
           taskQueue: opts.taskQueue,
-          args: [{ alert, channel: where.channel, teamId: where.teamId, receivedAt: new Date().toISOString() }],
+          args: [{
+            alert, channel: where.channel, teamId: where.teamId, receivedAt: new Date().toISOString(),
+            ...(opts.agent ? { agent: opts.agent } : {}),
+          }],
           // A second start for the same firing fails, whether its incident is still open or already closed.
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

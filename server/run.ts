@@ -24,7 +24,10 @@ export async function runServer(config: Config, db: Database, metrics: Metrics, 
     config, log, metrics, installations,
     forgetWorkspace: (ref) => forgetWorkspace(db.sql, ref),
     store: createServerStore(db.sql),
-    incidents: createIncidentGateway(client, { taskQueue: config.temporal.taskQueue, metrics }),
+    incidents: createIncidentGateway(client, {
+      taskQueue: config.temporal.taskQueue, metrics,
+      ...(config.anthropic.apiKey ? { agent: { ...config.anthropic.limits, timeout: config.anthropic.timeoutMs } } : {}),
+    }),
     checks: {
       temporal: async () => void (await connection.workflowService.getSystemInfo({})),
       postgres: () => checkDatabase(db.sql),

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { Connection } from '@temporalio/client';
@@ -89,4 +90,12 @@ async function explain<T>(address: string, connect: () => Promise<T>): Promise<T
   } catch (err) {
     throw new Error(`could not reach Temporal at ${address}: ${(err as Error).message} (start it, or check TEMPORAL_ADDRESS)`, { cause: err });
   }
+}
+
+/** The Messages API client, or undefined when ANTHROPIC_API_KEY is not set (the analyser alone then diagnoses). */
+export function buildAnthropic(config: Pick<Config, 'anthropic'>): { client: Anthropic; model: string } | undefined {
+  const { apiKey, baseUrl, model } = config.anthropic;
+  if (!apiKey) return undefined;
+  // Retries belong to Temporal (llmTurn's retry policy), so the SDK's own are off per request.
+  return { client: new Anthropic({ apiKey, ...(baseUrl ? { baseURL: baseUrl } : {}) }), model };
 }

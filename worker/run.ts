@@ -7,7 +7,7 @@ import { createCipher, loadEncryptionKey } from '../core/crypto.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { createInstallationStore } from '../server/installation-store.js';
-import { buildKubernetes, buildSlackClient, connectTemporal, connectTemporalNative, createWorkspaceClients, slackClientOptions, workspaceTokenResolver } from './clients.js';
+import { buildAnthropic, buildKubernetes, buildSlackClient, connectTemporal, connectTemporalNative, createWorkspaceClients, slackClientOptions, workspaceTokenResolver } from './clients.js';
 import { createWorker } from './create-worker.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { installTemporalLogging } from './temporal-logging.js';
@@ -20,9 +20,16 @@ export function buildActivityDeps(config: Config, sql: postgres.Sql, metrics?: M
     auditUrl: (workflowId) => temporalUiLink(config.temporal, workflowId),
     banner: config.banner,
     kubernetes: buildKubernetes(config),
+    anthropic: buildAnthropic(config),
+    limits: config.anthropic.limits,
     prometheus: config.prometheusUrl ? { baseUrl: config.prometheusUrl } : undefined,
     sentry: config.sentry,
     argocd: config.argocd,
+    links: {
+      prometheus: config.prometheusUrl,
+      sentry: config.sentry && { baseUrl: config.sentry.baseUrl, org: config.sentry.org },
+      argocd: config.argocd?.baseUrl,
+    },
     sql,
     approvers: config.approvers,
     approveAnyone: config.approveAnyone,

@@ -1,10 +1,12 @@
 import {
-  ApplicationFailure, condition, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
-  type ActivityOptions,
+  ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes,
+  workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
 import type { Diagnosis, Remediation } from '../core/diagnosis.js';
 import type { Decision, IncidentStatus, RemediationOutcome } from '../core/incident.js';
+import type { KubernetesFacts } from '../core/kubernetes-facts.js';
+import { defaultAgentLimits, mergeDiagnosis, runAgent } from './agent.js';
 import * as sa from './search-attributes.js';
 import {
   alertResolvedSignal, decisionSignal, getIncidentQuery, type IncidentInput, type IncidentState,
@@ -30,6 +32,14 @@ const storeCall: ActivityOptions = {
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 };
 const analysis: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } };
+/** One Messages API request; the activity's own request timeout is 60 s. Refusals and a used-up budget never retry. */
+const llmTurn: ActivityOptions = {
+  startToCloseTimeout: '90s',
+  retry: {
+    initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 4,
+    nonRetryableErrorTypes: ['NotConfigured', 'LlmAuth', 'LlmRequestRefused', 'LlmBudgetExceeded'],
+  },
+};
 
 const slack = proxyActivities<Activities>(slackCall);
 const cluster = proxyActivities<Activities>(clusterRead);
@@ -37,8 +47,12 @@ const clusterMutation = proxyActivities<Activities>(clusterWrite);
 const store = proxyActivities<Activities>(storeCall);
 const metricsRead = proxyActivities<Activities>(clusterRead);
 const analyser = proxyActivities<Activities>(analysis);
+const llm = proxyActivities<Activities>(llmTurn);
+/** The agent's read-only tools, called by the activity name `prepareAgent` routed the tool to. */
+const contextTools = proxyActivities<Record<string, (input: Record<string, unknown>) => Promise<unknown>>>(clusterRead);
 
 const DEFAULT_DECISION_TIMEOUT = '24h';
+const DEFAULT_AGENT_TIMEOUT = '5m';
 const CHART_WINDOW_MS = 3_600_000;
 const CHART_MAX_SERIES = 5;
 const INVESTIGATING = ':mag: Investigating… reading the pod, its events and its logs.';
@@ -112,9 +126,14 @@ async function handleIncident(
   const progress = showProgress
     ? await slack.postThreadMessage({ teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, text: INVESTIGATING })
     : undefined;
-  const facts = await cluster.collectKubernetesFacts({ target: alert.target });
-  const diagnosis: Diagnosis = await analyser.runbookDiagnose({ alert, facts });
+  // Prometheus evidence, the LLM agent and dry-run previews came later: older incidents replay without them.
+  const investigationV2 = patched('investigation-v2');
+  const facts = investigationV2 ? await gatherFacts() : await cluster.collectKubernetesFacts({ target: alert.target });
+  let diagnosis: Diagnosis = await analyser.runbookDiagnose({ alert, facts });
+  if (investigationV2 && input.agent) diagnosis = await askLlm(diagnosis);
   state.diagnosis = diagnosis;
+  const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
+  if (investigationV2 && actionable.length) state.previews = await cluster.previewRemediations({ proposals: actionable });
 
   // 3. The threaded report.
   if (progress) {
@@ -128,8 +147,7 @@ async function handleIncident(
   }
   if (patched('upload-logs-to-thread')) await uploadLogs();
   if (alert.query && patched('metric-chart')) await chartMetric(alert.query);
-  const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
-  await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category });
+  await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category, engine: diagnosis.engine });
 
   // 4. Wait for people, or for the monitoring system to say it is over.
   const timeout = input.decisionTimeout ?? DEFAULT_DECISION_TIMEOUT;
@@ -182,6 +200,46 @@ async function handleIncident(
     return outcome.ok
       ? await finish('resolved', `Remediated: ${outcome.summary}`, 'white_check_mark')
       : await finish('failed', `Remediation failed: ${outcome.summary}`, 'x');
+  }
+
+  /** Cluster and Prometheus evidence, read side by side. */
+  async function gatherFacts(): Promise<KubernetesFacts> {
+    const [kubernetes, prometheus] = await Promise.all([
+      cluster.collectKubernetesFacts({ target: alert.target }),
+      metricsRead.collectPrometheusFacts({ alert }),
+    ]);
+    return {
+      ...kubernetes,
+      prometheus: [...(kubernetes.prometheus ?? []), ...prometheus.results],
+      problems: [...kubernetes.problems, ...prometheus.problems],
+    };
+  }
+
+  /**
+   * The LLM agent on top of the analyser: each turn and each tool call an activity. Any failure (API down, key refused,
+   * the agent's time limit) leaves the analyser's diagnosis in the report, saying so.
+   */
+  async function askLlm(runbook: Diagnosis): Promise<Diagnosis> {
+    const limits = { ...defaultAgentLimits, ...input.agent };
+    const timeout = input.agent?.timeout ?? DEFAULT_AGENT_TIMEOUT;
+    try {
+      return await CancellationScope.withTimeout(timeout, async () => {
+        const prepared = await analyser.prepareAgent({ alert, diagnosis: runbook, facts });
+        const result = await runAgent(workflowId, prepared, {
+          llmTurn: (turn) => llm.llmTurn(turn),
+          callTool: (activity, toolInput) => contextTools[activity](toolInput),
+          isBudgetExhausted: (err) => failureType(err) === 'LlmBudgetExceeded',
+        }, limits);
+        log.info('llm agent finished', { ...result.usage, proposals: result.proposals.length, refused: result.refusedProposals.length });
+        return mergeDiagnosis(runbook, result, prepared.model);
+      });
+    } catch (err) {
+      // The incident itself being cancelled is not the LLM's failure.
+      if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
+      const reason = isCancellation(err) ? `no answer within ${typeof timeout === 'number' ? `${timeout} ms` : timeout}` : failureMessage(err);
+      log.warn('llm agent failed; using the runbook analyser', { reason });
+      return { ...runbook, engine: { kind: 'runbook', note: `The LLM failed (${reason}); this is the runbook analyser's diagnosis.` } };
+    }
   }
 
   /** The log tails the diagnosis quoted from, whole, as files in the thread. */
@@ -243,6 +301,7 @@ async function handleIncident(
   function view(closedReason?: string) {
     return {
       workflowId, alert, diagnosis: state.diagnosis!, decisions: state.decisions, outcomes: state.outcomes, closedReason,
+      ...(state.previews ? { previews: state.previews } : {}),
     };
   }
 }

@@ -2,7 +2,8 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Alert } from '../core/alert.js';
 import type { Diagnosis } from '../core/diagnosis.js';
-import type { Decision, IncidentStatus, RemediationOutcome } from '../core/incident.js';
+import type { Decision, IncidentStatus, RemediationOutcome, RemediationPreview } from '../core/incident.js';
+import type { AgentLimits } from './agent.js';
 
 export interface IncidentInput {
   alert: Alert;
@@ -13,6 +14,8 @@ export interface IncidentInput {
   receivedAt?: string;
   /** How long proposals wait for a decision before they expire (ms or a duration string like '24h'). */
   decisionTimeout?: Duration;
+  /** Set when the LLM is configured: the agent's budgets and time limit (default 5 minutes) for this incident. */
+  agent?: Partial<AgentLimits> & { timeout?: Duration };
 }
 
 export interface IncidentState {
@@ -22,6 +25,8 @@ export interface IncidentState {
   alertTs?: string;
   reportTs?: string;
   diagnosis?: Diagnosis;
+  /** Dry-run previews of the proposals, by proposal ID. */
+  previews?: Record<string, RemediationPreview>;
   decisions: Decision[];
   refused: Decision[];
   outcomes: RemediationOutcome[];

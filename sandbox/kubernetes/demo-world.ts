@@ -13,12 +13,13 @@ export const DEMO_DEPLOYMENT = 'cart';
 export const DEMO_REPLICASET = 'cart-7d9f8b6c5';
 export const DEMO_POD = 'cart-7d9f8b6c5-x2k4p';
 export const DEMO_POD_UID = '5f1c7a2e-8b3d-4c69-9e0a-2d4b6f8a1c37';
+export const DEMO_NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
 
 const DEPLOYMENT_UID = 'a3e9c0d2-4f61-4b8a-9c2e-7d15b0f3e8a4';
 const RS_UID = 'c81f4b6a-2d9e-4e37-b5a0-93f6d2c4e1b8';
 const PREVIOUS_RS = 'cart-6b8d5f7c9';
 const PREVIOUS_RS_UID = '0d7e2b94-6c1a-4f85-a3d9-4b2e8c6f1a05';
-const NODE = 'ip-10-0-1-23.eu-west-1.compute.internal';
+const NODE = DEMO_NODE;
 const HOST_IP = '10.0.1.23';
 const POD_IP = '10.0.1.87';
 const DIGEST = 'sha256:4b7e0f2a9c13d5e8f6a21b0c7d94e3f58a6b2c1d0e9f87a6b5c4d3e2f1a0b9c8';
@@ -190,6 +191,7 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
   const events = rows.map(podEvent);
 
   return {
+    nodes: [demoNode(t)],
     deployments: [deployment],
     replicaSets: [
       cartReplicaSet({
@@ -222,5 +224,44 @@ export function demoWorld(now: number = Date.now()): KubernetesWorld {
       [`${DEMO_NAMESPACE}/${DEMO_POD}/cart#previous`]: crashRunLog(lastStart - 5 * MIN - 10_000),
     },
     metrics: { [`${DEMO_NAMESPACE}/${DEMO_POD}`]: { cpu: '1m', memory: '9Mi' } },
+  };
+}
+
+/** The healthy node the cart pod runs on, as `kubectl get node -o json` shows it (image list left out). */
+function demoNode(t: (agoMs: number) => string): KubeObject {
+  const condition = (type: string, status: string, reason: string, message: string) => ({
+    type, status, lastHeartbeatTime: t(40_000), lastTransitionTime: t(30 * DAY), reason, message,
+  });
+  const resources = { cpu: '2', 'ephemeral-storage': '83873772Ki', memory: '7926384Ki', pods: '29' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: NODE,
+      uid: '7b2e4d91-0c3a-4f58-b6e1-2d9a8c4f7e30',
+      creationTimestamp: t(30 * DAY),
+      labels: {
+        'kubernetes.io/hostname': NODE,
+        'kubernetes.io/os': 'linux',
+        'node.kubernetes.io/instance-type': 'm6i.large',
+        'topology.kubernetes.io/zone': 'eu-west-1a',
+      },
+    },
+    spec: { providerID: 'aws:///eu-west-1a/i-0a1b2c3d4e5f60718' },
+    status: {
+      capacity: resources,
+      allocatable: { ...resources, cpu: '1930m', memory: '7209584Ki' },
+      conditions: [
+        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+      addresses: [{ type: 'InternalIP', address: HOST_IP }, { type: 'Hostname', address: NODE }],
+      nodeInfo: {
+        kubeletVersion: 'v1.31.4', containerRuntimeVersion: 'containerd://1.7.24', osImage: 'Amazon Linux 2023',
+        kernelVersion: '6.1.119-129.201.amzn2023.x86_64', architecture: 'amd64', operatingSystem: 'linux',
+      },
+    },
   };
 }

@@ -18,10 +18,33 @@ export function getReply(ctx: Ctx, kind: Kind, r: Resource): Reply {
   return { json: asObject(kind, mustGet(ctx, kind, r)) };
 }
 
-/** A List honouring labelSelector and fieldSelector, in one namespace or (without :namespace) all of them. */
+/**
+ * A List honouring labelSelector and fieldSelector, in one namespace or (without :namespace) all of them, paged by
+ * `limit` and `continue` as the apiserver does: a cut list carries `metadata.continue` and `remainingItemCount`.
+ */
 export function listReply(ctx: Ctx, kind: Kind): Reply {
   const items = selected(ctx, kind, ctx.store.list(kind, ctx.params.namespace));
-  return { json: asList(kind, items, ctx.store.resourceVersion) };
+  const q = ctx.url.searchParams;
+  const start = q.has('continue') ? continueStart(q.get('continue')!) : 0;
+  const limit = Number(q.get('limit') ?? 0);
+  const end = Number.isInteger(limit) && limit > 0 ? start + limit : items.length;
+  const list = asList(kind, items.slice(start, end), ctx.store.resourceVersion);
+  if (end < items.length) {
+    const token = { v: 'meta.k8s.io/v1', rv: Number(ctx.store.resourceVersion), start: end };
+    list.metadata.continue = Buffer.from(JSON.stringify(token)).toString('base64url');
+    list.metadata.remainingItemCount = items.length - end;
+  }
+  return { json: list };
+}
+
+function continueStart(token: string): number {
+  try {
+    const start = JSON.parse(Buffer.from(token, 'base64url').toString()).start;
+    if (Number.isInteger(start) && start >= 0) return start;
+  } catch {
+    // reported below, in the apiserver's words
+  }
+  throw badRequest(`continue key is not valid: invalid continue token`);
 }
 
 export function selected(ctx: Ctx, kind: Kind, items: KubeObject[]): KubeObject[] {

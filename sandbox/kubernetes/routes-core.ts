@@ -1,10 +1,10 @@
-/** core/v1 routes: pods (read, list, delete, create), pod logs, events and namespaces. */
+/** core/v1 routes: pods (read, list, delete, create), pod logs, events, namespaces and nodes (read, list). */
 import { createHash } from 'node:crypto';
 import { isoTime, randomSuffix } from './names.js';
 import { checkBodyName, getReply, listReply, mustGet, objectBody } from './queries.js';
 import { route } from './router.js';
 import type { Ctx, Reply, Route } from './router.js';
-import { alreadyExists, badRequest, conflict, EVENTS, NAMESPACES, notFound, PODS } from './status.js';
+import { alreadyExists, badRequest, conflict, EVENTS, NAMESPACES, NODES, notFound, PODS } from './status.js';
 import { asObject } from './store.js';
 import type { Kind, KubeObject } from './types.js';
 
@@ -25,6 +25,8 @@ export const coreRoutes: Route[] = [
   r('GET', `${NS}/events/:name`, 'get events', (c) => getReply(c, 'Event', EVENTS)),
   r('GET', '/api/v1/namespaces', 'list namespaces', listNamespaces),
   r('GET', '/api/v1/namespaces/:name', 'get namespaces', getNamespace),
+  r('GET', '/api/v1/nodes', 'list nodes', (c) => listReply(c, 'Node')),
+  r('GET', '/api/v1/nodes/:name', 'get nodes', (c) => getReply(c, 'Node', NODES)),
 ];
 
 /** Deletes like the apiserver: DeleteOptions preconditions, dryRun, and the deleted object (deletion stamped) back. */

@@ -99,6 +99,7 @@ const READ = ['get', 'list'];
 const CORE: ResourceRow[] = [
   ['events', 'Event', ['create', ...READ], ['ev']],
   ['namespaces', 'Namespace', READ, ['ns']],
+  ['nodes', 'Node', READ, ['no']],
   ['pods', 'Pod', ['create', 'delete', ...READ], ['po']],
   ['pods/log', 'Pod', ['get']],
 ];

@@ -105,6 +105,8 @@ const FIELDS: Record<Kind, string[]> = {
   ],
   Deployment: ['metadata.name', 'metadata.namespace'],
   ReplicaSet: ['metadata.name', 'metadata.namespace', 'status.replicas'],
+  // Cluster-scoped: no metadata.namespace.
+  Node: ['metadata.name', 'spec.unschedulable'],
 };
 
 export interface FieldRequirement {
@@ -131,6 +133,7 @@ export function matchesFields(reqs: FieldRequirement[], obj: KubeObject): boolea
 function fieldValue(obj: KubeObject, field: string): string {
   if (field === 'source') return String(obj.source?.component ?? obj.reportingComponent ?? '');
   if (field === 'spec.hostNetwork') return String(obj.spec?.hostNetwork ?? false);
+  if (field === 'spec.unschedulable') return String(obj.spec?.unschedulable ?? false);
   let v: unknown = obj;
   for (const part of field.split('.')) v = (v as KubeObject | undefined)?.[part];
   return v === undefined || v === null ? '' : String(v);

@@ -33,6 +33,7 @@ export interface Resource {
 export const PODS: Resource = { resource: 'pods', group: '' };
 export const EVENTS: Resource = { resource: 'events', group: '' };
 export const NAMESPACES: Resource = { resource: 'namespaces', group: '' };
+export const NODES: Resource = { resource: 'nodes', group: '' };
 export const DEPLOYMENTS: Resource = { resource: 'deployments', group: 'apps' };
 export const REPLICASETS: Resource = { resource: 'replicasets', group: 'apps' };
 export const POD_METRICS: Resource = { resource: 'pods', group: 'metrics.k8s.io' };

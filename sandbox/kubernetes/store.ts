@@ -1,6 +1,6 @@
 /** The in-memory object store: one map per kind keyed by namespace/name, plus scenario logs and metrics. */
 import { isoTime, newUid, randomSuffix } from './names.js';
-import { KINDS } from './types.js';
+import { CLUSTER_SCOPED, KINDS } from './types.js';
 import type { Kind, KubeObject, KubernetesWorld } from './types.js';
 
 export const API_VERSION: Record<Kind, string> = {
@@ -8,6 +8,7 @@ export const API_VERSION: Record<Kind, string> = {
   Event: 'v1',
   Deployment: 'apps/v1',
   ReplicaSet: 'apps/v1',
+  Node: 'v1',
 };
 
 const WORLD_KEY: Record<Kind, keyof KubernetesWorld> = {
@@ -15,6 +16,7 @@ const WORLD_KEY: Record<Kind, keyof KubernetesWorld> = {
   Event: 'events',
   Deployment: 'deployments',
   ReplicaSet: 'replicaSets',
+  Node: 'nodes',
 };
 
 export class ObjectStore {
@@ -37,32 +39,34 @@ export class ObjectStore {
   }
 
   /** The stored object itself (callers that hand it out must clone). */
-  get(kind: Kind, namespace: string, name: string): KubeObject | undefined {
-    return this.objects.get(kind)!.get(`${namespace}/${name}`);
+  get(kind: Kind, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.get(kind)!.get(key(kind, namespace, name));
   }
 
+  /** One namespace's objects, or all of them; a cluster-scoped kind ignores the namespace. */
   list(kind: Kind, namespace?: string): KubeObject[] {
     const all = [...this.objects.get(kind)!.values()];
-    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+    return namespace === undefined || CLUSTER_SCOPED.has(kind) ? all : all.filter((o) => o.metadata.namespace === namespace);
   }
 
   /** Stores (or replaces) an object, stamping a fresh resourceVersion like every etcd write. */
   put(kind: Kind, obj: KubeObject): KubeObject {
     const meta = (obj.metadata ??= {});
-    meta.namespace ??= 'default';
+    if (CLUSTER_SCOPED.has(kind)) delete meta.namespace;
+    else meta.namespace ??= 'default';
     meta.name ??= kind === 'Event' ? `${obj.involvedObject?.name ?? 'event'}.${randomSuffix(16)}` : randomSuffix();
     meta.uid ??= newUid();
     meta.creationTimestamp ??= isoTime();
     meta.resourceVersion = this.bump();
     delete obj.kind;
     delete obj.apiVersion;
-    this.objects.get(kind)!.set(`${meta.namespace}/${meta.name}`, obj);
+    this.objects.get(kind)!.set(key(kind, meta.namespace, meta.name), obj);
     return obj;
   }
 
   remove(kind: Kind, namespace: string, name: string): KubeObject | undefined {
     const obj = this.get(kind, namespace, name);
-    this.objects.get(kind)!.delete(`${namespace}/${name}`);
+    this.objects.get(kind)!.delete(key(kind, namespace, name));
     if (obj) this.bump();
     return obj;
   }
@@ -74,7 +78,9 @@ export class ObjectStore {
   /** Namespaces that hold anything, plus the ones every cluster has. */
   namespaces(): string[] {
     const names = new Set(['default', 'kube-system']);
-    for (const m of this.objects.values()) for (const o of m.values()) names.add(o.metadata.namespace);
+    for (const [kind, m] of this.objects) {
+      if (!CLUSTER_SCOPED.has(kind)) for (const o of m.values()) names.add(o.metadata.namespace);
+    }
     for (const k of [...this.logs.keys(), ...this.metrics.keys()]) names.add(k.split('/')[0]);
     return [...names].sort();
   }
@@ -82,6 +88,10 @@ export class ObjectStore {
   private bump(): string {
     return String(++this.revision);
   }
+}
+
+function key(kind: Kind, namespace: string | undefined, name: string): string {
+  return CLUSTER_SCOPED.has(kind) ? name : `${namespace}/${name}`;
 }
 
 /** A single object as a GET returns it: a copy with kind and apiVersion first. */

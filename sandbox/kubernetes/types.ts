@@ -4,16 +4,21 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KubeObject = Record<string, any>;
 
-export type Kind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Event';
+export type Kind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Event' | 'Node';
 
-export const KINDS: readonly Kind[] = ['Pod', 'Deployment', 'ReplicaSet', 'Event'];
+export const KINDS: readonly Kind[] = ['Pod', 'Deployment', 'ReplicaSet', 'Event', 'Node'];
 
-/** Same shape as CONTRACT section 5's "kubernetes" key, plus optional ReplicaSets. */
+/** Kinds without a namespace: stored under the empty namespace, and never given one. */
+export const CLUSTER_SCOPED: ReadonlySet<Kind> = new Set(['Node']);
+
+/** Same shape as CONTRACT section 5's "kubernetes" key, plus optional ReplicaSets and Nodes. */
 export interface KubernetesWorld {
   pods?: KubeObject[];
   deployments?: KubeObject[];
   replicaSets?: KubeObject[];
   events?: KubeObject[];
+  /** v1 Nodes (cluster-scoped); events about them live in namespace default, as the node controller writes them. */
+  nodes?: KubeObject[];
   /** 'NAMESPACE/POD/CONTAINER' and 'NAMESPACE/POD/CONTAINER#previous' */
   logs?: Record<string, string>;
   /** 'NAMESPACE/POD': per-pod usage, spread evenly over the pod's containers */

@@ -180,5 +180,28 @@ export function validateSeries(query: string, result: unknown[]): StoredSeries[]
   });
 }
 
-/** Stored queries are found by their text with runs of whitespace collapsed. */
-export const queryKey = (query: string): string => query.trim().replace(/\s+/g, ' ');
+/**
+ * Stored queries are found by their text with whitespace normalised as PromQL reads it: outside string literals a run
+ * of whitespace is one space between two word characters (`a or b` is not `aorb`) and nothing elsewhere
+ * (`sum by(pod)` is `sum by (pod)`); inside a string literal it is kept as written (`"a  b"` is not `"a b"`).
+ */
+export function queryKey(query: string): string {
+  let key = '';
+  let pendingSpace = false;
+  const word = /[\w.]/;
+  for (let i = 0; i < query.length; i++) {
+    const ch = query[i];
+    if (/\s/.test(ch)) { pendingSpace = true; continue; }
+    if (pendingSpace && key && word.test(key.at(-1)!) && word.test(ch)) key += ' ';
+    pendingSpace = false;
+    if (ch === '"' || ch === "'" || ch === '`') {
+      let end = i + 1;
+      while (end < query.length && query[end] !== ch) end += ch !== '`' && query[end] === '\\' ? 2 : 1;
+      key += query.slice(i, end + 1);
+      i = end;
+    } else {
+      key += ch;
+    }
+  }
+  return key;
+}

@@ -58,6 +58,13 @@ export class PrometheusTestServer extends LocalApiServer {
     for (const s of opts.series ?? []) this.addSeries(s);
   }
 
+  /** Replaces every stored answer with `series` (one scenario's `prometheus` array); validates them all first. */
+  load(series: StoredQuery[]): void {
+    const validated = series.map(({ query, result }) => [queryKey(query), validateSeries(query, result)] as const);
+    this.stored.clear();
+    for (const [key, value] of validated) this.stored.set(key, value);
+  }
+
   /** Stores (or replaces) the answer to one query; throws when `result` does not have the API's shape. */
   addSeries({ query, result }: StoredQuery): void {
     this.stored.set(queryKey(query), validateSeries(query, result));

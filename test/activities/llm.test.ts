@@ -4,7 +4,7 @@ import type { Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createLlmActivities } from '../../activities/llm.js';
 import type { LlmTurnInput, LlmTurnResult } from '../../activities/llm.js';
-import { buildSystemPrompt, initialUserMessage, toolDefinitions } from '../../activities/llm-prompt.js';
+import { buildSystemPrompt, initialUserMessage, toolDefinitions } from '../../core/llm-prompt.js';
 import { remediationActions } from '../../core/diagnosis.js';
 import { validateProposal } from '../../core/proposals.js';
 import { MessagesApiTestServer } from '../../sandbox/anthropic/server.js';
@@ -143,12 +143,18 @@ test('an unreachable API is retryable; no client configured or a spent budget is
   expect(server.requests).toHaveLength(0);
 });
 
-test('out of tool calls, the model is made to conclude with propose_remediation', async () => {
+test('no tool is ever forced, so a model out of tool calls can still conclude', async () => {
   server.script(() => [{ type: 'text', text: 'done' }]);
   const { llmTurn } = activities();
   await llmTurn(turn([{ role: 'user', content: 'hi' }], 2, { toolCalls: 8, inputTokens: 100 }));
-  await llmTurn(turn([{ role: 'user', content: 'hi' }], 2, { toolCalls: 7, inputTokens: 100 }));
-  expect(server.answeredRequests.map((r) => r.tool_choice)).toEqual([{ type: 'tool', name: 'propose_remediation' }, undefined]);
+  expect(server.answeredRequests.map((r) => r.tool_choice)).toEqual([undefined]);
+});
+
+test('an incident\'s own input budget overrides the worker default', async () => {
+  const { llmTurn } = activities();
+  const spent = await failure(llmTurn({ ...turn([{ role: 'user', content: 'hi' }], 3, { toolCalls: 1, inputTokens: 5_000 }), maxInputTokens: 4_000 }));
+  expect([spent.type, spent.message]).toEqual(['LlmBudgetExceeded', expect.stringContaining('4000 tokens')]);
+  expect(server.requests).toHaveLength(0);
 });
 
 test('an injection in a log line stays quoted, and the proposal it provokes is refused', async () => {

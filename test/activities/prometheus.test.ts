@@ -4,7 +4,10 @@ import {
   createPrometheusActivities, defaultStepSeconds, NOT_CONFIGURED, prometheusTools,
 } from '../../activities/prometheus.js';
 import { evenIndices } from '../../activities/prometheus-result.js';
+import type { Alert } from '../../core/alert.js';
+import { MAX_PLANNED_QUERIES, prometheusQueryPlan } from '../../core/prometheus-queries.js';
 import { PrometheusTestServer } from '../../sandbox/prometheus/server.js';
+import { parseAlertmanager } from '../../server/alerts/alertmanager.js';
 
 const T0 = 1_763_700_000;
 const slackToken = ['xoxb', '2207451981', '5561034207744', 'hT3kQmV9zL1pXa7RcW2yBn8D'].join('-');
@@ -207,5 +210,163 @@ describe('helpers and the tool table', () => {
       expect(tool.inputSchema).toMatchObject({ type: 'object', required: expect.arrayContaining(['query']) });
     }
     expect(prometheusTools.prometheus_metrics_query_range.inputSchema.required).toEqual(['query', 'start', 'end']);
+  });
+});
+
+/** One firing alert as Alertmanager delivers it: the rule's expression travels in the generator URL. */
+function firing(alertname: string, labels: Record<string, string>, expr?: string): Alert {
+  const [alert] = parseAlertmanager({
+    version: '4', status: 'firing', receiver: 'lookout', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am:9093',
+    alerts: [{
+      status: 'firing', labels: { alertname, ...labels }, annotations: { summary: alertname }, startsAt: '2026-11-20T14:20:00Z',
+      generatorURL: expr ? `http://prometheus:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1` : '',
+    }],
+  });
+  return alert;
+}
+
+const throttling = 'sum(increase(container_cpu_cfs_throttled_periods_total{container!=""}[5m])) by (container, pod, namespace) '
+  + '/ sum(increase(container_cpu_cfs_periods_total{}[5m])) by (container, pod, namespace)';
+const cpuAlert = firing('CPUThrottlingHigh', { namespace: 'media', pod: 'thumbnailer-7d9f8b6c5-m4zr9', container: 'thumbnailer' }, `${throttling} > (25 / 100)`);
+const MEDIA = 'namespace="media",pod=~"thumbnailer-[a-z0-9]+-[a-z0-9]+",container="thumbnailer"';
+
+describe('prometheusQueryPlan', () => {
+  test('a CPU alert on a Deployment\'s pod: the rule without its threshold, then CPU views of all the pods, then restarts', () => {
+    expect(prometheusQueryPlan(cpuAlert).map((q) => q.query)).toEqual([
+      throttling,
+      `sum by (pod) (rate(container_cpu_usage_seconds_total{${MEDIA}}[5m]))`,
+      `sum by (pod) (rate(container_cpu_usage_seconds_total{${MEDIA}}[5m])) / sum by (pod) (kube_pod_container_resource_limits{${MEDIA},resource="cpu"})`,
+      `sum by (pod) (increase(container_cpu_cfs_throttled_periods_total{${MEDIA}}[5m])) / sum by (pod) (increase(container_cpu_cfs_periods_total{${MEDIA}}[5m]))`,
+      `sum by (pod) (increase(kube_pod_container_status_restarts_total{${MEDIA}}[1h]))`,
+    ]);
+    expect(prometheusQueryPlan(cpuAlert).every((q) => q.why.length > 0)).toBe(true);
+  });
+
+  test('memory, error-rate and pod-state alerts get their own context; the plan stays within bounds', () => {
+    const memory = firing('KubeContainerMemoryNearLimit', { namespace: 'identity', deployment: 'session-cache' }, 'container_memory_working_set_bytes / x > 0.9');
+    expect(prometheusQueryPlan(memory).map((q) => q.query)).toEqual([
+      'container_memory_working_set_bytes / x',
+      'sum by (pod) (container_memory_working_set_bytes{namespace="identity",pod=~"session-cache-[a-z0-9]+-[a-z0-9]+",container!=""})',
+      'sum by (pod) (container_memory_working_set_bytes{namespace="identity",pod=~"session-cache-[a-z0-9]+-[a-z0-9]+",container!=""}) / '
+        + 'sum by (pod) (kube_pod_container_resource_limits{namespace="identity",pod=~"session-cache-[a-z0-9]+-[a-z0-9]+",container!="",resource="memory"})',
+      'sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="identity",pod=~"session-cache-[a-z0-9]+-[a-z0-9]+",container!=""}[1h]))',
+    ]);
+    const errors = firing('HighErrorRate', { namespace: 'shop', deployment: 'wishlist' }, 'sum(rate(http_requests_total{code=~"5.."}[5m])) > 1');
+    expect(prometheusQueryPlan(errors).map((q) => q.query)).toEqual([
+      'sum(rate(http_requests_total{code=~"5.."}[5m]))',
+      expect.stringMatching(/^sum by \(pod\) \(rate\(container_cpu_usage_seconds_total.* \/ sum by \(pod\) \(kube_pod_container_resource_limits\{.*resource="cpu"\}\)$/),
+      expect.stringMatching(/^sum by \(pod\) \(increase\(kube_pod_container_status_restarts_total/),
+    ]);
+    const crash = firing('KubePodCrashLooping', { namespace: 'db', pod: 'redis-0' });
+    expect(prometheusQueryPlan(crash).map((q) => q.query))
+      .toEqual(['sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="db",pod="redis-0",container!=""}[1h]))']);
+    for (const alert of [cpuAlert, memory, errors, crash]) expect(prometheusQueryPlan(alert).length).toBeLessThanOrEqual(MAX_PLANNED_QUERIES);
+  });
+
+  test('label values are escaped: quotes and backslashes in strings, regex characters in the pod pattern', () => {
+    const odd = firing('HighCPUUsage', { namespace: 'we"ird\\ns', deployment: 'api.v2', container: 'app"}) or vector(1) #' });
+    const [cpu] = prometheusQueryPlan(odd).map((q) => q.query);
+    expect(cpu).toBe(
+      'sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="we\\"ird\\\\ns",pod=~"api\\\\.v2-[a-z0-9]+-[a-z0-9]+",container="app\\"}) or vector(1) #"}[5m]))',
+    );
+  });
+
+  test('no workload named: only the rule itself; nothing at all: no queries', () => {
+    const down = firing('TargetDown', { job: 'blackbox' }, '100 * (count(up == 0) BY (job) / count(up) BY (job)) > 10');
+    expect(prometheusQueryPlan(down).map((q) => q.query)).toEqual(['100 * (count(up == 0) BY (job) / count(up) BY (job))']);
+    expect(prometheusQueryPlan(firing('Watchdog', {}))).toEqual([]);
+  });
+
+  test('the rule is not asked twice when it is one of the standard queries', () => {
+    const restarts = 'sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="db",pod="redis-0",container!=""}[1h]))';
+    const alert = firing('KubePodRestarting', { namespace: 'db', pod: 'redis-0' }, `${restarts} > 3`);
+    expect(prometheusQueryPlan(alert).map((q) => q.query)).toEqual([restarts]);
+  });
+});
+
+describe('collectPrometheusFacts', () => {
+  const [rule, cpuUsed, cpuOfLimit, throttled, restarts] = prometheusQueryPlan(cpuAlert).map((q) => q.query);
+  const pods = ['thumbnailer-7d9f8b6c5-x2k4p', 'thumbnailer-7d9f8b6c5-m4zr9'];
+  let facts: PrometheusTestServer;
+
+  beforeAll(async () => {
+    facts = new PrometheusTestServer();
+    await facts.start();
+  });
+  afterAll(() => facts.stop());
+  beforeEach(() => {
+    facts.requests.length = 0;
+    facts.load([
+      // Stored with other spacing: Prometheus ignores whitespace outside strings, and so does the test server.
+      { query: rule.replace(') / sum', ')\n  /  sum'), result: [{ metric: { pod: pods[1], namespace: 'media' }, value: [T0, '0.643'] }] },
+      { query: cpuUsed, result: pods.map((pod, i) => ({ metric: { pod }, values: [[T0 - 60, '1.7'], [T0, ['1.84', '1.91'][i]]] })) },
+      { query: restarts, result: pods.map((pod) => ({ metric: { pod }, value: [T0, 'NaN'] })) },
+    ]);
+  });
+
+  test('runs the plan against Prometheus and keeps the non-empty answers in the API\'s data.result shape', async () => {
+    const tools = createPrometheusActivities({ prometheus: { baseUrl: facts.url } });
+    const got = await tools.collectPrometheusFacts({ alert: cpuAlert });
+    expect(got).toEqual({
+      results: [
+        { query: rule, result: [{ metric: { pod: pods[1], namespace: 'media' }, value: [T0, '0.643'] }] },
+        { query: cpuUsed, result: [{ metric: { pod: pods[0] }, value: [T0, '1.84'] }, { metric: { pod: pods[1] }, value: [T0, '1.91'] }] },
+        { query: restarts, result: pods.map((pod) => ({ metric: { pod }, value: [T0, 'NaN'] })) },
+      ],
+      problems: [],
+    });
+    // The escaped queries went over the wire as planned; the two without stored answers were asked and dropped.
+    expect(facts.requests.map((r) => [r.method, r.path, r.params.query]).sort())
+      .toEqual([rule, cpuUsed, cpuOfLimit, throttled, restarts].map((q) => ['POST', '/api/v1/query', q]).sort());
+  });
+
+  test('asks in parallel, never more than the plan\'s bound', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const counting: typeof fetch = async (input, init) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const tools = createPrometheusActivities({ prometheus: { baseUrl: facts.url, fetch: counting } });
+    await tools.collectPrometheusFacts({ alert: cpuAlert });
+    expect(most).toBe(MAX_PLANNED_QUERIES);
+    expect(facts.requests).toHaveLength(MAX_PLANNED_QUERIES);
+  });
+
+  test('not configured: no answers, one problem saying how to configure it', async () => {
+    expect(await createPrometheusActivities({}).collectPrometheusFacts({ alert: cpuAlert }))
+      .toEqual({ results: [], problems: ['Prometheus is not configured (set PROMETHEUS_URL)'] });
+  });
+
+  test('an API error and a rejected query become problems; the other answers are kept', async () => {
+    const tools = createPrometheusActivities({ prometheus: { baseUrl: facts.url } });
+    facts.failNext(422);
+    const one = await tools.collectPrometheusFacts({ alert: cpuAlert });
+    expect(one.problems).toEqual([expect.stringMatching(/^Prometheus could not answer sum.*: execution: injected failure \(HTTP 422\)$/)]);
+    expect(one.results.length).toBeGreaterThanOrEqual(2);
+
+    const bad = firing('HighCPUUsage', { namespace: 'media', pod: pods[0], container: 'thumbnailer' }, 'sum(rate(container_cpu_usage_seconds_total[5m]) > 0.9');
+    const two = await tools.collectPrometheusFacts({ alert: bad });
+    expect(two.problems).toEqual([
+      'Prometheus could not answer sum(rate(container_cpu_usage_seconds_total[5m]) > 0.9: '
+        + 'bad_data: invalid parameter "query": 1:4: parse error: unclosed left parenthesis',
+    ]);
+    expect(two.results.map((r) => r.query)).toEqual([cpuUsed, restarts]);
+  });
+
+  test('an unreachable server is one problem, not a throw', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const down = createPrometheusActivities({ prometheus: { baseUrl: `http://127.0.0.1:${port}` } });
+    expect(await down.collectPrometheusFacts({ alert: cpuAlert })).toEqual({
+      results: [], problems: [expect.stringMatching(/^Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED$/)],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../core/config.js';
+import { DEFAULT_LLM_MODEL, loadConfig } from '../../core/config.js';
 
 test('the slash command name is configurable, with or without its slash', () => {
   expect(loadConfig({}).slashCommand).toBe('/lookout');
@@ -11,4 +11,14 @@ test('integrations need all of their settings, and say which are missing', () =>
   expect(loadConfig({ ARGOCD_URL: 'http://argocd', ARGOCD_AUTH_TOKEN: 't' }).argocd).toEqual({ baseUrl: 'http://argocd', token: 't' });
   expect(() => loadConfig({ SENTRY_URL: 'http://sentry', SENTRY_ORG: 'acme' })).toThrow('Sentry needs SENTRY_URL, SENTRY_AUTH_TOKEN, SENTRY_ORG together: SENTRY_AUTH_TOKEN not set');
   expect(() => loadConfig({ SLACK_CHANNEL_PACE_MS: '-5' })).toThrow("SLACK_CHANNEL_PACE_MS must be a number of milliseconds >= 0, got '-5'");
+});
+
+test('the LLM: a current default model, per-incident budgets, and one clear line for a bad budget', () => {
+  expect(loadConfig({}).anthropic).toEqual({
+    apiKey: undefined, baseUrl: undefined, model: DEFAULT_LLM_MODEL, limits: { maxToolCalls: 8, maxInputTokens: 20_000 }, timeoutMs: 300_000,
+  });
+  const set = loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-x', LLM_MODEL: 'claude-opus-5', LLM_MAX_TOOL_CALLS: '3', LLM_MAX_INPUT_TOKENS: '8000', LLM_TIMEOUT_MS: '60000' });
+  expect(set.anthropic).toMatchObject({ apiKey: 'sk-ant-x', model: 'claude-opus-5', limits: { maxToolCalls: 3, maxInputTokens: 8000 }, timeoutMs: 60_000 });
+  expect(() => loadConfig({ LLM_MAX_TOOL_CALLS: 'many' })).toThrow("LLM_MAX_TOOL_CALLS must be a whole number from 0 to 50, got 'many'");
+  expect(() => loadConfig({ LLM_MAX_INPUT_TOKENS: '-5' })).toThrow(/LLM_MAX_INPUT_TOKENS must be a whole number/);
 });

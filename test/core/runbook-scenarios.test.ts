@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyse } from '../../core/runbook.js';
 import { categories } from '../../core/diagnosis.js';
+import { prometheusQueryPlan } from '../../core/prometheus-queries.js';
+import { queryKey } from '../../sandbox/prometheus/api.js';
 import { parseAlertmanager } from '../../server/alerts/alertmanager.js';
 import { scenarioFacts, type Scenario } from '../scenarios/facts.js';
 
@@ -13,13 +15,25 @@ const results = files.map((file) => {
   const scenario = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Scenario;
   const [alert] = parseAlertmanager(scenario.alert.payload);
   const diagnosis = analyse(alert, scenarioFacts(alert, scenario));
-  return { file, expected: scenario.expected!, diagnosis };
+  return { file, scenario, alert, expected: scenario.expected!, diagnosis };
 });
 
 describe('runbook analyser over the scenario suite', () => {
   test('every scenario is an Alertmanager webhook with an expected result', () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
     for (const r of results) expect(r.expected).toEqual({ category: expect.any(String), action: expect.any(String) });
+  });
+
+  test('every stored Prometheus answer is to a query the investigation asks for that alert, and is used as evidence', () => {
+    const withPrometheus = results.filter((r) => r.scenario.prometheus?.length);
+    expect(withPrometheus.length).toBeGreaterThanOrEqual(8);
+    for (const { file, scenario, alert, diagnosis } of withPrometheus) {
+      const asked = new Set(prometheusQueryPlan(alert).map((q) => queryKey(q.query)));
+      for (const { query } of scenario.prometheus!) {
+        expect({ file, query, asked: asked.has(queryKey(query)) }).toEqual({ file, query, asked: true });
+        expect(diagnosis.evidence).toContainEqual(expect.stringContaining(`Prometheus ${query.slice(0, 60)}`));
+      }
+    }
   });
 
   test('covers every category', () => {

@@ -21,6 +21,9 @@ test('alert -> threaded report -> non-approver refused -> approver approves -> e
   const alertMessage = await stack.slack.waitFor(() => stack.slack.messages('C0ALERTS').find((m) => !m.threadTs && m.text.includes('KubePodCrashLooping')), 30_000);
   const report = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertMessage.ts).find((m) => findButton(m, 'approve')), 30_000);
   expect(report.text).toContain('CrashLoopBackOff');
+  // Before anyone approves, the report shows what the deletion would do, from a server-side dry run.
+  expect(JSON.stringify(report.blocks)).toContain('✓ would delete pod shop/cart-7d9f8b6c5-x2k4p');
+  expect(stack.k8s.mutations.filter((m) => m.verb === 'delete').map((m) => m.dryRun)).toEqual([true]);
   // The rule's metric over the last hour, charted from the Prometheus API, lands in the same thread.
   const chart = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertMessage.ts).flatMap((m) => m.files ?? []).find((f) => f.name === 'metric.png'), 20_000);
   expect(stack.slack.file(chart.id)?.bytes?.subarray(1, 4).toString()).toBe('PNG');
@@ -39,7 +42,8 @@ test('alert -> threaded report -> non-approver refused -> approver approves -> e
   const outcome = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', alertMessage.ts).find((m) => m.text.includes('approved by <@U0ALICE>')), 30_000);
   expect(outcome.text).toContain('Deleted pod shop/cart-7d9f8b6c5-x2k4p');
   expect(podDeletes()).toEqual([expect.objectContaining({ namespace: 'shop', name: 'cart-7d9f8b6c5-x2k4p' })]);
-  expect(stack.k8s.mutations.filter((m) => m.verb === 'delete' && m.dryRun)).toHaveLength(1);
+  // One dry run for the report's preview, one just before the real delete.
+  expect(stack.k8s.mutations.filter((m) => m.verb === 'delete' && m.dryRun)).toHaveLength(2);
 
   // Pressing again changes nothing; the report no longer offers buttons; the alert shows a check mark.
   await stack.slack.clickButton({ channel: 'C0ALERTS', ts: report.ts, actionId: approve, userId: 'U0ALICE' }).catch(() => undefined);

@@ -1,8 +1,9 @@
 /**
  * Scenario file → the Alert and KubernetesFacts the investigation would gather: the pod the alert names (or the worst
  * pod of the Deployment it names), that pod's events and its failing container's logs, the owning Deployment with its
- * ReplicaSets and pods, the node, pod metrics and the scenario's Prometheus answers. `npm run diagnose` will replace
- * this with the real activities served through local API servers.
+ * ReplicaSets and pods, the node, pod metrics, and the scenario's answers to the Prometheus queries the investigation
+ * asks for this alert (core/prometheus-queries.ts), looked up and evaluated as the Prometheus test server does.
+ * `npm run diagnose` gathers the same through the real activities and local API servers.
  */
 import type { Alert } from '../../core/alert.js';
 import type { Category, RemediationAction } from '../../core/diagnosis.js';
@@ -10,6 +11,8 @@ import {
   owningDeployment, type DeploymentLike, type EventLike, type KubernetesFacts, type LogExcerpt, type NodeLike, type PodLike,
   type PrometheusResult, type ReplicaSetLike,
 } from '../../core/kubernetes-facts.js';
+import { prometheusQueryPlan } from '../../core/prometheus-queries.js';
+import { instantQuery, queryKey, validateSeries } from '../../sandbox/prometheus/api.js';
 
 export interface Scenario {
   alert: { source: 'alertmanager' | 'generic' | 'slack'; payload?: unknown; message?: unknown };
@@ -31,7 +34,7 @@ const unready = (p: PodLike) => p.status?.phase === 'Pending' || (p.status?.cont
 
 export function scenarioFacts(alert: Alert, scenario: Scenario): KubernetesFacts {
   const k = scenario.kubernetes ?? {};
-  const facts: KubernetesFacts = { events: [], logs: [], problems: [], prometheus: scenario.prometheus };
+  const facts: KubernetesFacts = { events: [], logs: [], problems: [], prometheus: prometheusAnswers(alert, scenario) };
   const { namespace, node } = alert.target;
   const inNs = <T extends { metadata?: { namespace?: string } }>(list: T[] | undefined) => (list ?? []).filter((o) => o.metadata?.namespace === namespace);
   const selected = (d: DeploymentLike) => inNs(k.pods).filter((p) => Object.entries(d.spec?.selector?.matchLabels ?? {})
@@ -80,4 +83,13 @@ export function scenarioFacts(alert: Alert, scenario: Scenario): KubernetesFacts
     facts.metrics = Object.fromEntries(Object.entries(k.metrics ?? {}).filter(([key]) => names.has(key)));
   }
   return facts;
+}
+
+/** The non-empty answers to the alert's query plan, as instant queries at the snapshot's newest samples. */
+export function prometheusAnswers(alert: Alert, scenario: Scenario): PrometheusResult[] {
+  const stored = new Map((scenario.prometheus ?? []).map((q) => [queryKey(q.query), validateSeries(q.query, q.result)]));
+  return prometheusQueryPlan(alert).flatMap(({ query }) => {
+    const { result } = instantQuery(stored.get(queryKey(query)), query, undefined);
+    return result.length ? [{ query, result }] : [];
+  });
 }

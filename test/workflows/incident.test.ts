@@ -43,6 +43,8 @@ function fakeActivities(opts: { approvers?: string[]; remediation?: (n: number) 
     addReaction: record('addReaction') as Activities['addReaction'],
     removeReaction: record('removeReaction') as Activities['removeReaction'],
     collectKubernetesFacts: record('collectKubernetesFacts', () => crashLoopFacts()) as Activities['collectKubernetesFacts'],
+    collectPrometheusFacts: record('collectPrometheusFacts', () => ({ results: [], problems: ['Prometheus is not configured (set PROMETHEUS_URL)'] })) as Activities['collectPrometheusFacts'],
+    previewRemediations: record('previewRemediations', (i) => Object.fromEntries(i.proposals.map((p: any) => [p.id, { ok: true, text: `would ${p.action} (dry run accepted)` }]))) as Activities['previewRemediations'],
     runbookDiagnose: createAnalysisActivities().runbookDiagnose,
     recordIncident: record('recordIncident') as Activities['recordIncident'],
     recordAudit: record('recordAudit') as Activities['recordAudit'],

@@ -1,3 +1,4 @@
+import { queryKey } from '../../../sandbox/prometheus/api.js';
 import { PrometheusTestServer } from '../../../sandbox/prometheus/server.js';
 
 const T0 = 1_763_700_000; // a whole minute, so steps line up with the stored samples
@@ -132,6 +133,23 @@ describe('PrometheusTestServer', () => {
     server.addSeries({ query: cpu.query, result: [{ metric: { pod: 'x' }, value: [T0, '1'] }] });
     expect((await get(`/api/v1/query?${q({ query: cpu.query })}`)).body.data.result).toHaveLength(1);
     expect(() => server.addSeries({ query: 'up', result: [{ metric: {}, value: [T0, 1] }] })).toThrow(/value/);
+  });
+
+  test('load replaces every stored answer, and keeps the old ones when a new one has a bad shape', async () => {
+    server.load([{ query: 'up', result: [{ metric: { job: 'api' }, value: [T0, '1'] }] }]);
+    expect((await get(`/api/v1/query?${q({ query: cpu.query })}`)).body.data.result).toEqual([]);
+    expect((await get(`/api/v1/query?${q({ query: 'up' })}`)).body.data.result).toHaveLength(1);
+    expect(() => server.load([{ query: 'down', result: [{ metric: {} }] }])).toThrow(/needs value/);
+    expect((await get(`/api/v1/query?${q({ query: 'up' })}`)).body.data.result).toHaveLength(1);
+  });
+
+  test('a stored query matches as PromQL reads whitespace: insignificant outside strings, kept inside them', () => {
+    const key = queryKey('sum by (pod) (rate(x{pod="a  b"}[5m])) / 2');
+    expect(queryKey('  sum   by(pod)(rate(x{pod="a  b"}[5m]))/2\n')).toBe(key);
+    expect(queryKey('sum by (pod) (rate(x{pod="a b"}[5m])) / 2')).not.toBe(key);
+    expect(queryKey('a or b')).not.toBe(queryKey('aorb'));
+    expect(queryKey("x{a='q\\'  r'}   offset  5m")).toBe(queryKey("x{a='q\\'  r'} offset 5m"));
+    expect(queryKey("x{a='q\\'  r'} offset 5m")).toContain("'q\\'  r'");
   });
 
   test('health, build info, unknown paths and methods', async () => {

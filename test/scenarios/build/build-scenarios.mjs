@@ -240,6 +240,15 @@ function pendingApp({ ns, name, image, replicas, requests, message, revision = 3
     expected: { category: 'ProbeFailure', action: 'deployments_rollout_undo' } });
 }
 
+// The standard context queries the investigation asks Prometheus (core/prometheus-queries.ts), written out as it sends
+// them, so a scenario holds the answers to what Lookout really asks: `workload` is the alert's Deployment's pods.
+const workload = (ns, deploy, container) => `namespace="${ns}",pod=~"${deploy}-[a-z0-9]+-[a-z0-9]+",${container ? `container="${container}"` : 'container!=""'}`;
+const cpuUsed = (s) => `sum by (pod) (rate(container_cpu_usage_seconds_total{${s}}[5m]))`;
+const cpuOfLimit = (s) => `${cpuUsed(s)} / sum by (pod) (kube_pod_container_resource_limits{${s},resource="cpu"})`;
+const memoryUsed = (s) => `sum by (pod) (container_memory_working_set_bytes{${s}})`;
+const restartsLastHour = (s) => `sum by (pod) (increase(kube_pod_container_status_restarts_total{${s}}[1h]))`;
+const perPod = (pods, values, labels = {}) => pods.map((p, i) => vector({ pod: p, ...labels }, values[i]));
+
 // ---------- HighCPU ----------
 function cpuApp(ns, name, replicas, cpuLimit, usages, extra = {}) {
   const cs = [container({ name, image: `ghcr.io/acme/${name}:1.${replicas}.0`, requests: { cpu: cpuLimit, memory: '512Mi' }, limits: { cpu: cpuLimit, memory: '1Gi' } })];
@@ -249,8 +258,10 @@ function cpuApp(ns, name, replicas, cpuLimit, usages, extra = {}) {
 }
 {
   const { a, metrics } = cpuApp('search', 'query-api', 3, '1', ['962m', '948m', '991m']);
-  add('cpu-saturated-scale', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'HighCPUUsage', severity: 'warning', labels: { namespace: 'search', deployment: 'query-api', team: 'search' }, startsAgo: 18 * MIN, summary: 'query-api CPU above 90% of its limit for 15m', expr: 'sum by (namespace, deployment) (rate(container_cpu_usage_seconds_total{namespace="search",pod=~"query-api-.*"}[5m])) / sum by (namespace, deployment) (kube_pod_container_resource_limits{resource="cpu",namespace="search",pod=~"query-api-.*"}) > 0.9' }) },
-    kubernetes: kube(a, { metrics }), prometheus: [{ query: 'sum(rate(container_cpu_usage_seconds_total{namespace="search",pod=~"query-api-.*"}[5m])) / sum(kube_pod_container_resource_limits{resource="cpu",namespace="search",pod=~"query-api-.*"})', result: [matrix({ namespace: 'search' }, [0.91, 0.93, 0.95, 0.96, 0.97, 0.96])] }],
+  const expr = 'sum by (namespace, deployment) (rate(container_cpu_usage_seconds_total{namespace="search",pod=~"query-api-.*"}[5m])) / sum by (namespace, deployment) (kube_pod_container_resource_limits{resource="cpu",namespace="search",pod=~"query-api-.*"})';
+  add('cpu-saturated-scale', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'HighCPUUsage', severity: 'warning', labels: { namespace: 'search', deployment: 'query-api', team: 'search' }, startsAgo: 18 * MIN, summary: 'query-api CPU above 90% of its limit for 15m', expr: `${expr} > 0.9` }) },
+    kubernetes: kube(a, { metrics }), prometheus: [{ query: expr, result: [matrix({ namespace: 'search' }, [0.91, 0.93, 0.95, 0.96, 0.97, 0.96])] },
+      { query: cpuOfLimit(workload('search', 'query-api')), result: perPod(a.podNames, [0.962, 0.948, 0.991]) }],
     expected: { category: 'HighCPU', action: 'deployments_scale' } });
 }
 {
@@ -261,8 +272,10 @@ function cpuApp(ns, name, replicas, cpuLimit, usages, extra = {}) {
 }
 {
   const { a, metrics } = cpuApp('media', 'thumbnailer', 4, '2', ['1840m', '1790m', '1702m', '1911m']);
-  add('cpu-throttling-scale', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'CPUThrottlingHigh', severity: 'info', labels: { namespace: 'media', pod: a.podNames[2], container: 'thumbnailer' }, startsAgo: 25 * MIN, summary: 'Processes experience elevated CPU throttling.', description: `64.3% throttling of CPU in namespace media for container thumbnailer in pod ${a.podNames[2]}.`, expr: 'sum(increase(container_cpu_cfs_throttled_periods_total{container!=""}[5m])) by (cluster, container, pod, namespace) / sum(increase(container_cpu_cfs_periods_total{}[5m])) by (cluster, container, pod, namespace) > (25 / 100)' }) },
-    kubernetes: kube(a, { metrics }), prometheus: [{ query: 'sum(rate(container_cpu_usage_seconds_total{namespace="media",container="thumbnailer"}[5m])) by (pod)', result: a.podNames.map((p, i) => vector({ pod: p }, [1.84, 1.79, 1.7, 1.91][i])) }],
+  const expr = 'sum(increase(container_cpu_cfs_throttled_periods_total{container!=""}[5m])) by (cluster, container, pod, namespace) / sum(increase(container_cpu_cfs_periods_total{}[5m])) by (cluster, container, pod, namespace)';
+  add('cpu-throttling-scale', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'CPUThrottlingHigh', severity: 'info', labels: { namespace: 'media', pod: a.podNames[2], container: 'thumbnailer' }, startsAgo: 25 * MIN, summary: 'Processes experience elevated CPU throttling.', description: `64.3% throttling of CPU in namespace media for container thumbnailer in pod ${a.podNames[2]}.`, expr: `${expr} > (25 / 100)` }) },
+    kubernetes: kube(a, { metrics }), prometheus: [{ query: expr, result: perPod(a.podNames, [0.588, 0.571, 0.643, 0.612], { namespace: 'media', container: 'thumbnailer', cluster: 'prod-eu' }) },
+      { query: cpuUsed(workload('media', 'thumbnailer', 'thumbnailer')), result: perPod(a.podNames, [1.84, 1.79, 1.7, 1.91]) }],
     expected: { category: 'HighCPU', action: 'deployments_scale' } });
 }
 
@@ -270,17 +283,22 @@ function cpuApp(ns, name, replicas, cpuLimit, usages, extra = {}) {
 {
   const cs = [container({ name: 'session-cache', image: 'ghcr.io/acme/session-cache:0.14.1', requests: { cpu: '200m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } })];
   const a = app({ ns: 'identity', name: 'session-cache', containers: cs, replicas: 2, revision: 5, pods: [healthy(), healthy()] });
-  add('memory-near-limit-patch', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'KubeContainerMemoryNearLimit', labels: { namespace: 'identity', deployment: 'session-cache' }, startsAgo: 30 * MIN, summary: 'Container memory working set above 90% of its limit', expr: 'sum by (namespace, pod, container) (container_memory_working_set_bytes{container!=""}) / sum by (namespace, pod, container) (kube_pod_container_resource_limits{resource="memory"}) > 0.9' }) },
+  const expr = 'sum by (namespace, pod, container) (container_memory_working_set_bytes{container!=""}) / sum by (namespace, pod, container) (kube_pod_container_resource_limits{resource="memory"})';
+  add('memory-near-limit-patch', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'KubeContainerMemoryNearLimit', labels: { namespace: 'identity', deployment: 'session-cache' }, startsAgo: 30 * MIN, summary: 'Container memory working set above 90% of its limit', expr: `${expr} > 0.9` }) },
     kubernetes: kube(a, { metrics: { [`identity/${a.podNames[0]}`]: { cpu: '120m', memory: '981Mi' }, [`identity/${a.podNames[1]}`]: { cpu: '131m', memory: '957Mi' } } }),
-    prometheus: [{ query: 'container_memory_working_set_bytes{namespace="identity",container="session-cache"}', result: a.podNames.map((p, i) => vector({ pod: p, container: 'session-cache' }, [1028653056, 1003487232][i])) }],
+    prometheus: [{ query: expr, result: perPod(a.podNames, [0.958, 0.935], { namespace: 'identity', container: 'session-cache' }) },
+      { query: memoryUsed(workload('identity', 'session-cache')), result: perPod(a.podNames, [1028653056, 1003487232]) }],
     expected: { category: 'HighMemory', action: 'resources_patch' } });
 }
 {
   const cs = [container({ name: 'pdf-worker', image: 'ghcr.io/acme/pdf-worker:7.2.3', requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } })];
   const a = app({ ns: 'docs', name: 'pdf-worker', containers: cs, replicas: 3, revision: 19, pods: [healthy(6 * DAY), healthy(6 * DAY), healthy(6 * DAY)] });
-  add('memory-leak-one-pod', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'PodMemoryUsageHigh', labels: { namespace: 'docs', pod: a.podNames[1], container: 'pdf-worker' }, startsAgo: 45 * MIN, summary: `Pod docs/${a.podNames[1]} memory above 85% of its limit`, expr: 'container_memory_working_set_bytes{container="pdf-worker"} / container_spec_memory_limit_bytes{container="pdf-worker"} > 0.85' }) },
+  const expr = 'container_memory_working_set_bytes{container="pdf-worker"} / container_spec_memory_limit_bytes{container="pdf-worker"}';
+  add('memory-leak-one-pod', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'PodMemoryUsageHigh', labels: { namespace: 'docs', pod: a.podNames[1], container: 'pdf-worker' }, startsAgo: 45 * MIN, summary: `Pod docs/${a.podNames[1]} memory above 85% of its limit`, expr: `${expr} > 0.85` }) },
     kubernetes: kube(a, { metrics: { [`docs/${a.podNames[0]}`]: { cpu: '90m', memory: '402Mi' }, [`docs/${a.podNames[1]}`]: { cpu: '140m', memory: '1871Mi' }, [`docs/${a.podNames[2]}`]: { cpu: '77m', memory: '388Mi' } } }),
-    prometheus: [{ query: `container_memory_working_set_bytes{namespace="docs",pod="${a.podNames[1]}",container="pdf-worker"}`, result: [matrix({ pod: a.podNames[1] }, [1.41e9, 1.52e9, 1.63e9, 1.74e9, 1.86e9, 1.96e9])] }],
+    prometheus: [{ query: expr, result: perPod(a.podNames, [0.196, 0.913, 0.189], { namespace: 'docs', container: 'pdf-worker' }) },
+      { query: memoryUsed(workload('docs', 'pdf-worker', 'pdf-worker')), result: [matrix({ pod: a.podNames[0] }, [4.19e8, 4.2e8, 4.21e8, 4.2e8, 4.22e8, 4.215e8]),
+        matrix({ pod: a.podNames[1] }, [1.41e9, 1.52e9, 1.63e9, 1.74e9, 1.86e9, 1.96e9]), matrix({ pod: a.podNames[2] }, [4.05e8, 4.07e8, 4.06e8, 4.08e8, 4.07e8, 4.068e8])] }],
     expected: { category: 'HighMemory', action: 'pods_delete' } });
 }
 
@@ -288,9 +306,10 @@ function cpuApp(ns, name, replicas, cpuLimit, usages, extra = {}) {
 {
   const a = app({ ns: 'shop', name: 'pricing', image: 'ghcr.io/acme/pricing:2.14.0', prevImage: 'ghcr.io/acme/pricing:2.13.2', replicas: 3, revision: 12, hash: '8f5d6c7b9', prevHash: '6d8c7f9b5', prevReady: 0, rsCreated: 17 * MIN,
     pods: [healthy(16 * MIN), healthy(15 * MIN), healthy(14 * MIN)] });
-  add('errors-after-release', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'HighHTTP5xxRate', severity: 'critical', labels: { namespace: 'shop', deployment: 'pricing', service: 'pricing' }, startsAgo: 9 * MIN, summary: 'pricing is returning more than 5% 5xx', expr: 'sum(rate(http_requests_total{namespace="shop",service="pricing",status=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="shop",service="pricing"}[5m])) > 0.05' }) },
+  const expr = 'sum(rate(http_requests_total{namespace="shop",service="pricing",status=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="shop",service="pricing"}[5m]))';
+  add('errors-after-release', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'HighHTTP5xxRate', severity: 'critical', labels: { namespace: 'shop', deployment: 'pricing', service: 'pricing' }, startsAgo: 9 * MIN, summary: 'pricing is returning more than 5% 5xx', expr: `${expr} > 0.05` }) },
     kubernetes: kube(a, { logs: { [`shop/${a.podNames[0]}/pricing`]: '{"level":"error","msg":"rule engine: unknown currency field \\"amount_minor\\"","status":500}\n' }, metrics: Object.fromEntries(a.podNames.map((p) => [`shop/${p}`, { cpu: '140m', memory: '201Mi' }])) }),
-    prometheus: [{ query: 'sum(rate(http_requests_total{namespace="shop",service="pricing",status=~"5.."}[5m])) / sum(rate(http_requests_total{namespace="shop",service="pricing"}[5m]))', result: [matrix({ service: 'pricing' }, [0.001, 0.002, 0.18, 0.22, 0.21, 0.24])] }],
+    prometheus: [{ query: expr, result: [matrix({ service: 'pricing' }, [0.001, 0.002, 0.18, 0.22, 0.21, 0.24])] }],
     expected: { category: 'HighErrorRate', action: 'deployments_rollout_undo' } });
 }
 {
@@ -303,24 +322,28 @@ function cpuApp(ns, name, replicas, cpuLimit, usages, extra = {}) {
 {
   const a = app({ ns: 'search', name: 'autocomplete', image: 'ghcr.io/acme/autocomplete:4.0.1', replicas: 4, revision: 14, rsCreated: 20 * DAY, pods: [
     healthy(), healthy(), { state: running(40 * MIN), lastState: terminated('Error', 2, 3 * DAY, 40 * MIN), ready: true, restartCount: 1 }, healthy()] });
-  add('errors-one-bad-pod', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'IngressHighErrorRate', labels: { namespace: 'search', deployment: 'autocomplete', ingress: 'autocomplete' }, summary: 'More than 2% of requests to autocomplete fail', expr: 'sum(rate(nginx_ingress_controller_requests{ingress="autocomplete",status=~"5.."}[5m])) / sum(rate(nginx_ingress_controller_requests{ingress="autocomplete"}[5m])) > 0.02' }) },
+  const expr = 'sum(rate(nginx_ingress_controller_requests{ingress="autocomplete",status=~"5.."}[5m])) / sum(rate(nginx_ingress_controller_requests{ingress="autocomplete"}[5m]))';
+  add('errors-one-bad-pod', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'IngressHighErrorRate', labels: { namespace: 'search', deployment: 'autocomplete', ingress: 'autocomplete' }, summary: 'More than 2% of requests to autocomplete fail', expr: `${expr} > 0.02` }) },
     kubernetes: kube(a, { logs: { [`search/${a.podNames[2]}/autocomplete`]: 'ERROR index shard 3 failed to load: checksum mismatch, serving empty results with 500\n' } }),
-    prometheus: [{ query: 'sum by (pod) (rate(autocomplete_http_requests_total{status=~"5.."}[5m]))', result: a.podNames.map((p, i) => vector({ pod: p }, i === 2 ? 7.8 : 0)) }],
+    // 7.8 of about 160 requests/s fail, all from the third pod, the one that restarted.
+    prometheus: [{ query: expr, result: [vector({}, 0.049)] }, { query: restartsLastHour(workload('search', 'autocomplete')), result: perPod(a.podNames, [0, 0, 1, 0]) }],
     expected: { category: 'HighErrorRate', action: 'pods_delete' } });
 }
 
 // ---------- HighLatency ----------
 {
   const { a, metrics } = cpuApp('checkout', 'tax-calculator', 2, '500m', ['488m', '471m']);
-  add('latency-cpu-saturated', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'HighRequestLatency', labels: { namespace: 'checkout', deployment: 'tax-calculator', service: 'tax-calculator' }, summary: 'p99 latency of tax-calculator above 1s', expr: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="tax-calculator"}[5m]))) > 1' }) },
-    kubernetes: kube(a, { metrics }), prometheus: [{ query: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="tax-calculator"}[5m])))', result: [vector({}, 2.31)] }],
+  const expr = 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="tax-calculator"}[5m])))';
+  add('latency-cpu-saturated', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'HighRequestLatency', labels: { namespace: 'checkout', deployment: 'tax-calculator', service: 'tax-calculator' }, summary: 'p99 latency of tax-calculator above 1s', expr: `${expr} > 1` }) },
+    kubernetes: kube(a, { metrics }), prometheus: [{ query: expr, result: [vector({}, 2.31)] }, { query: cpuOfLimit(workload('checkout', 'tax-calculator')), result: perPod(a.podNames, [0.976, 0.942]) }],
     expected: { category: 'HighLatency', action: 'deployments_scale' } });
 }
 {
   const a = app({ ns: 'content', name: 'cms-api', image: 'ghcr.io/acme/cms-api:11.0.0', prevImage: 'ghcr.io/acme/cms-api:10.8.3', replicas: 2, revision: 33, prevReady: 0, rsCreated: 35 * MIN, pods: [healthy(34 * MIN), healthy(33 * MIN)] });
-  add('latency-after-release', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'APIHighLatencyP95', labels: { namespace: 'content', deployment: 'cms-api' }, startsAgo: 20 * MIN, summary: 'cms-api p95 latency above 800ms', expr: 'histogram_quantile(0.95, sum by (le) (rate(http_server_duration_seconds_bucket{job="cms-api"}[5m]))) > 0.8' }) },
+  const expr = 'histogram_quantile(0.95, sum by (le) (rate(http_server_duration_seconds_bucket{job="cms-api"}[5m])))';
+  add('latency-after-release', { alert: { source: 'alertmanager', payload: alertmanager({ alertname: 'APIHighLatencyP95', labels: { namespace: 'content', deployment: 'cms-api' }, startsAgo: 20 * MIN, summary: 'cms-api p95 latency above 800ms', expr: `${expr} > 0.8` }) },
     kubernetes: kube(a, { metrics: Object.fromEntries(a.podNames.map((p) => [`content/${p}`, { cpu: '210m', memory: '180Mi' }])), logs: { [`content/${a.podNames[0]}/cms-api`]: 'WARN slow query: SELECT * FROM articles WHERE tags @> $1 (1843 ms)\n' } }),
-    prometheus: [{ query: 'histogram_quantile(0.95, sum by (le) (rate(http_server_duration_seconds_bucket{job="cms-api"}[5m])))', result: [matrix({}, [0.12, 0.13, 1.4, 1.7, 1.9])] }],
+    prometheus: [{ query: expr, result: [matrix({}, [0.12, 0.13, 1.4, 1.7, 1.9])] }],
     expected: { category: 'HighLatency', action: 'deployments_rollout_undo' } });
 }
 {

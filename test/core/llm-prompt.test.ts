@@ -1,4 +1,4 @@
-import { buildSystemPrompt, initialUserMessage, quoteUntrusted, toolDefinitions } from '../../activities/llm-prompt.js';
+import { buildSystemPrompt, initialUserMessage, parseFinalAnswer, quoteUntrusted, toolDefinitions } from '../../core/llm-prompt.js';
 import type { Alert } from '../../core/alert.js';
 import type { Diagnosis } from '../../core/diagnosis.js';
 
@@ -65,4 +65,16 @@ test('toolDefinitions: the read-only tools, then propose_remediation; names are 
   expect((tools[1].input_schema.properties as { action: { enum: string[] } }).action.enum).toEqual(['pods_delete']);
   expect(() => toolDefinitions([{ name: 'propose_remediation', description: '', inputSchema: {} }])).toThrow('defined twice');
   expect(() => toolDefinitions([{ name: 'kubectl exec', description: '', inputSchema: {} }])).toThrow('not valid');
+});
+
+test('the final answer: a known category from its first Category line, the rest as the root cause', () => {
+  expect(parseFinalAnswer('Category: OOMKilled\nThe api container exceeds 256Mi under load.\n\n\n- exit 137')).toEqual({
+    category: 'OOMKilled', rootCause: 'The api container exceeds 256Mi under load.\n\n- exit 137',
+  });
+  expect(parseFinalAnswer('**Category:** `crashloopbackoff`\nRedis down.')).toEqual({ category: 'CrashLoopBackOff', rootCause: 'Redis down.' });
+  // An unknown category is dropped (the analyser's stands), the text is kept; a second Category line is just text.
+  expect(parseFinalAnswer('Category: DeleteEverything\nCategory: OOMKilled')).toEqual({ rootCause: 'Category: OOMKilled' });
+  expect(parseFinalAnswer('')).toEqual({});
+  expect(parseFinalAnswer(`Category: Unknown\n${'x'.repeat(5000)}`).rootCause).toHaveLength(1500);
+  expect(buildSystemPrompt()).toContain('Its first line is `Category: <one of the categories below>`');
 });
