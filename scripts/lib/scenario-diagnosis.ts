@@ -47,8 +47,11 @@ export async function createScenarioDiagnoser({ llm }: { llm?: ScenarioLlm } = {
   const metrics = createPrometheusActivities({ prometheus: { baseUrl: prometheus.url } });
   const clusterEnv = new MockActivityEnvironment({ activityType: 'collectKubernetesFacts' }, { logger: quietLogger });
   const metricsEnv = new MockActivityEnvironment({ activityType: 'collectPrometheusFacts' }, { logger: quietLogger });
+  /** The activities the last `diagnose` or `investigate` ran, in order. */
+  let ran: string[] = [];
   /** The facts both activities gather for `alert` in `world`, merged as the analyser reads them. */
   async function investigate(alert: Alert, world: ScenarioWorld = {}): Promise<KubernetesFacts> {
+    ran = ['collectKubernetesFacts', 'collectPrometheusFacts'];
     server.load(world.kubernetes ?? {});
     prometheus.load(world.prometheus ?? []);
     const [facts, evidence] = await Promise.all([
@@ -71,10 +74,17 @@ export async function createScenarioDiagnoser({ llm }: { llm?: ScenarioLlm } = {
   /** The workflow's agent step without the workflow: the same loop, activities called directly. */
   async function askLlm(alert: Alert, facts: KubernetesFacts, runbook: Diagnosis): Promise<Diagnosis> {
     try {
+      ran.push('prepareAgent');
       const prepared = await agentEnv.run(agent!.prepareAgent, { alert, diagnosis: runbook, facts }) as PreparedAgent;
       const result = await runAgent('diagnose', prepared, {
-        llmTurn: (turn) => agentEnv.run(agent!.llmTurn, turn) as Promise<LlmTurnResult>,
-        callTool: (activity, input) => agentEnv.run(tools[activity] as (i: unknown) => Promise<unknown>, input),
+        llmTurn: (turn) => {
+          ran.push('llmTurn');
+          return agentEnv.run(agent!.llmTurn, turn) as Promise<LlmTurnResult>;
+        },
+        callTool: (activity, input) => {
+          ran.push(activity);
+          return agentEnv.run(tools[activity] as (i: unknown) => Promise<unknown>, input);
+        },
         isBudgetExhausted: (err) => err instanceof ApplicationFailure && err.type === 'LlmBudgetExceeded',
       }, llm!.limits);
       return mergeDiagnosis(runbook, result, prepared.model);
@@ -86,6 +96,7 @@ export async function createScenarioDiagnoser({ llm }: { llm?: ScenarioLlm } = {
 
   return {
     investigate,
+    activitiesRun: () => [...ran],
     async diagnose(alert: Alert, world: ScenarioWorld = {}): Promise<Diagnosis> {
       const facts = await investigate(alert, world);
       const runbook = analyse(alert, facts);

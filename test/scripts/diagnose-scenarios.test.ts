@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { MessagesApiTestServer, type MessagesRequest, type ScriptedTurn } from '../../sandbox/anthropic/server.js';
 import { analyse } from '../../core/runbook.js';
 import { parseAlertmanager } from '../../server/alerts/alertmanager.js';
 import type { KubernetesWorld } from '../../sandbox/kubernetes/types.js';
@@ -50,4 +52,62 @@ test('diagnoses from the real investigation path reach the accuracy targets', as
   for (const p of prometheus) expect({ file: p.file, gathered: p.gathered, problems: p.problems }).toEqual({ file: p.file, gathered: p.stored, problems: [] });
   expect(category).toBeGreaterThanOrEqual(0.9);
   expect(action).toBeGreaterThanOrEqual(0.8);
+}, 120_000);
+
+/**
+ * A scripted model that investigates the way a careful one would: it reads the first object it was shown, agrees with
+ * the analyser's first proposal, and answers with the analyser's category. Measures what the agent costs per incident
+ * and checks that a well-behaved model's proposals survive validation and merging for every scenario.
+ */
+function carefulModel(request: MessagesRequest): ScriptedTurn {
+  const first = request.messages[0].content;
+  const prompt = typeof first === 'string' ? first : (first as { text?: string }[]).map((b) => b.text ?? '').join('');
+  const turns = request.messages.filter((m) => m.role === 'assistant').length;
+  const category = /runbook analyser concluded: category (\w+)/.exec(prompt)?.[1] ?? 'Unknown';
+  const targets = /Objects a proposal may target \(Kind\/namespace\/name\): ([^\n]+)\./.exec(prompt)?.[1].split(', ') ?? [];
+  const proposals = JSON.parse(/Its proposals \(check them, improve on them or agree\): (\[.*\])$/m.exec(prompt)?.[1] ?? '[]');
+  const pod = targets.find((t) => t.startsWith('Pod/'))?.split('/');
+  if (turns === 0 && pod) return [{ type: 'tool_use', name: 'pods_get', input: { namespace: pod[1], name: pod[2] } }];
+  if (turns <= 1 && proposals[0]) {
+    const { action, target, params } = proposals[0];
+    const { uid: _uid, ...plainTarget } = target ?? { kind: 'None' };
+    return [{ type: 'tool_use', name: 'propose_remediation', input: { action, target: plainTarget, params, rationale: 'Agreeing with the runbook analyser.' } }];
+  }
+  return [{ type: 'text', text: `Category: ${category}\nAs the analyser found.` }];
+}
+
+test('with a scripted LLM the agent keeps the suite\'s accuracy; activities per incident are counted', async () => {
+  const llm = new MessagesApiTestServer({ apiKey: 'sk-ant-suite', script: carefulModel });
+  await llm.start();
+  const diagnoser = await createScenarioDiagnoser({
+    llm: { client: new Anthropic({ apiKey: 'sk-ant-suite', baseURL: llm.url }), model: 'scripted', limits: { maxToolCalls: 8, maxInputTokens: 20_000 } },
+  });
+  const rows: { file: string; ok: boolean; activities: number; engine: string; inputTokens: number }[] = [];
+  try {
+    for (const file of files) {
+      const scenario = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      const alerts = parseAlertmanager(scenario.alert.payload);
+      const alert = alerts.find((a) => a.status === 'firing') ?? alerts[0];
+      const d = await diagnoser.diagnose(alert, { kubernetes: scenario.kubernetes as KubernetesWorld, prometheus: scenario.prometheus });
+      rows.push({
+        file, ok: d.category === scenario.expected.category && d.remediations[0]?.action === scenario.expected.action,
+        // The workflow adds runbookDiagnose and previewRemediations to the investigation's own activities.
+        activities: diagnoser.activitiesRun().length + 2, engine: d.engine?.kind ?? 'none',
+        inputTokens: d.engine?.kind === 'llm' ? d.engine.inputTokens : 0,
+      });
+    }
+  } finally {
+    await diagnoser.close();
+    await llm.stop();
+  }
+  const counts = rows.map((r) => r.activities).sort((a, b) => a - b);
+  const tokens = rows.map((r) => r.inputTokens).sort((a, b) => a - b);
+  console.log([
+    `scripted LLM over ${rows.length} scenarios: category and first action both right in ${rows.filter((r) => r.ok).length}`,
+    `investigation activities per incident: min ${counts[0]}, median ${counts[Math.floor(counts.length / 2)]}, max ${counts.at(-1)}`,
+    `LLM input tokens per incident: median ${tokens[Math.floor(tokens.length / 2)]}, max ${tokens.at(-1)}`,
+  ].join('\n'));
+  expect(rows.every((r) => r.engine === 'llm')).toBe(true);
+  expect(rows.filter((r) => r.ok).length / rows.length).toBeGreaterThanOrEqual(0.9);
+  expect(Math.max(...tokens)).toBeLessThanOrEqual(20_000 + 8_000);
 }, 120_000);
