@@ -70,7 +70,8 @@ function carefulModel(request: MessagesRequest): ScriptedTurn {
   if (turns === 0 && pod) return [{ type: 'tool_use', name: 'pods_get', input: { namespace: pod[1], name: pod[2] } }];
   if (turns <= 1 && proposals[0]) {
     const { action, target, params } = proposals[0];
-    const { uid: _uid, ...plainTarget } = target ?? { kind: 'None' };
+    // The prompt shows targets without UIDs, as the model would send them back.
+    const plainTarget = Object.fromEntries(Object.entries(target ?? { kind: 'None' }).filter(([k]) => k !== 'uid'));
     return [{ type: 'tool_use', name: 'propose_remediation', input: { action, target: plainTarget, params, rationale: 'Agreeing with the runbook analyser.' } }];
   }
   return [{ type: 'text', text: `Category: ${category}\nAs the analyser found.` }];
