@@ -41,6 +41,8 @@ export interface ArgoSyncInput extends ArgoAppInput {
   revision?: string;
   /** Default false. Running a dry run first is the caller's job. */
   dryRun?: boolean;
+  /** Recorded on the operation (ArgoCD's `infos`), e.g. Lookout's idempotency key, so a retry can recognise its sync. */
+  infos?: { name: string; value: string }[];
 }
 
 // Kubernetes object names (RFC 1123 subdomain).
@@ -73,13 +75,13 @@ export function createArgoCdActivities({ argocd }: ArgoCdDeps) {
    * Starts a sync (the remediation primitive). ArgoCD answers at once with the operation Running; its outcome shows
    * in argocdGetApplication's `operation`. A token without the sync permission fails without retries.
    */
-  async function argocdSyncApplication({ name, revision, dryRun = false }: ArgoSyncInput): Promise<ArgoSyncResult> {
+  async function argocdSyncApplication({ name, revision, dryRun = false, infos }: ArgoSyncInput): Promise<ArgoSyncResult> {
     if (!argocd) return { ok: false, error: ARGOCD_NOT_CONFIGURED };
     const bad = invalidName(name);
     if (bad) return bad;
-    const body = { name, ...(revision ? { revision } : {}), prune: false, dryRun };
+    const body = { name, ...(revision ? { revision } : {}), prune: false, dryRun, ...(infos?.length ? { infos } : {}) };
     const answer = await call(`applications/${enc(name)}/sync`, body);
-    if (answer.status === 403) throw await permissionDenied(name, answer);
+    if (answer.status === 403) throw await argoPermissionDenied(argocd, name, answer, 'sync');
     if (answer.status === 400 && /another operation is already in progress/.test(message(answer))) {
       // A retry after a lost answer finds its own sync running: that is the same sync, not a failure.
       const running = await sameSyncRunning(name, revision, dryRun);
@@ -99,36 +101,48 @@ export function createArgoCdActivities({ argocd }: ArgoCdDeps) {
     return op?.phase === 'Running' && sync && Boolean(sync.dryRun) === dryRun && (sync.revision ?? undefined) === wanted ? app : undefined;
   }
 
-  async function permissionDenied(name: string, answer: ApiAnswer): Promise<ApplicationFailure> {
-    // ArgoCD's RBAC error names the policy it checked: "permission denied: applications, sync, default/cart, sub: ...".
-    let permission = /permission denied: (applications, [a-z]+, [^,\s]+)/.exec(message(answer))?.[1];
-    if (!permission) {
-      const app = await call(`applications/${enc(name)}`).catch(() => undefined);
-      const project = app && isOk(app) ? (app.body as ArgoApplication).spec?.project : undefined;
-      permission = `applications, sync, ${project ?? '*'}/${name}`;
-    }
-    return ApplicationFailure.nonRetryable(
-      clean(`ArgoCD refused to sync application ${name}: the token lacks the permission "${permission}" ` +
-        `(grant it in argocd-rbac-cm, e.g. "p, role:lookout, ${permission}, allow")`),
-      'ArgoCDPermissionDenied',
-    );
-  }
-
   function call(path: string, json?: unknown): Promise<ApiAnswer> {
-    // ARGOCD_URL may be given with or without the /api/v1 suffix.
-    const url = new URL(`api/v1/${path}`, baseOf(argocd!.baseUrl, /\/api\/v1\/?$/));
-    return callApi({ service: 'ArgoCD', url, token: argocd!.token, fetch: argocd!.fetch, method: json ? 'POST' : 'GET', json });
+    return argoCall(argocd!, path, json);
   }
 
   return { argocdGetApplication, argocdGetHistory, argocdSyncApplication };
 }
 
-function isOk(answer: ApiAnswer): boolean {
+/** One ArgoCD API request: GET without `json`, POST with it. `path` is under /api/v1/ and may carry a query. */
+export function argoCall(argocd: NonNullable<ArgoCdDeps['argocd']>, path: string, json?: unknown): Promise<ApiAnswer> {
+  // ARGOCD_URL may be given with or without the /api/v1 suffix.
+  const url = new URL(`api/v1/${path}`, baseOf(argocd.baseUrl, /\/api\/v1\/?$/));
+  return callApi({ service: 'ArgoCD', url, token: argocd.token, fetch: argocd.fetch, method: json === undefined ? 'GET' : 'POST', json });
+}
+
+/**
+ * A 403 from ArgoCD as a failure that is not retried (type `Forbidden`), naming the RBAC policy to grant. `permission`
+ * is ArgoCD's action: `sync`, or `action/apps/Deployment/restart` for a resource action.
+ */
+export async function argoPermissionDenied(
+  argocd: NonNullable<ArgoCdDeps['argocd']>, name: string, answer: ApiAnswer, permission: string,
+): Promise<ApplicationFailure> {
+  // ArgoCD's RBAC error names the policy it checked: "permission denied: applications, sync, default/cart, sub: ...".
+  let policy = /permission denied: (applications, [^,\s]+, [^,\s]+)/.exec(message(answer))?.[1];
+  if (!policy) {
+    const app = await argoCall(argocd, `applications/${enc(name)}`).catch(() => undefined);
+    const project = app && isOk(app) ? (app.body as ArgoApplication).spec?.project : undefined;
+    policy = `applications, ${permission}, ${project ?? '*'}/${name}`;
+  }
+  const what = permission === 'sync' ? `sync application ${name}` : `run ${permission} on application ${name}`;
+  return ApplicationFailure.nonRetryable(
+    clean(`ArgoCD refused to ${what}: the token lacks the permission "${policy}" ` +
+      `(grant it in argocd-rbac-cm, e.g. "p, role:lookout, ${policy}, allow")`),
+    'Forbidden',
+  );
+}
+
+export function isOk(answer: ApiAnswer): boolean {
   return answer.status >= 200 && answer.status < 300 && !!answer.body && typeof answer.body === 'object';
 }
 
 /** grpc-gateway errors: `{"error": "...", "code": 5, "message": "..."}`. */
-function message(answer: ApiAnswer): string {
+export function message(answer: ApiAnswer): string {
   const body = answer.body as { message?: unknown; error?: unknown } | undefined;
   const text = body?.message ?? body?.error;
   return typeof text === 'string' ? text : answer.text.trim().slice(0, 200) || 'not a JSON answer';

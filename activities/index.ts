@@ -1,6 +1,8 @@
 import { createAgentActivities } from './agent.js';
 import { createAnalysisActivities } from './analysis.js';
 import { createArgoCdActivities, type ArgoCdDeps } from './argocd.js';
+import { createAuthorizeActivities } from './authorize.js';
+import { createDigestActivities } from './digest.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
 import { createLlmActivities, type LlmDeps } from './llm.js';
 import { createPrometheusActivities, type PrometheusDeps } from './prometheus.js';
@@ -9,6 +11,8 @@ import { createRemediationActivities } from './remediation.js';
 import { createSentryActivities, type SentryDeps } from './sentry.js';
 import { createSlackActivities, type SlackDeps } from './slack.js';
 import { createLedger, createStoreActivities, type StoreDeps } from './store.js';
+import { createStormActivities } from './storms.js';
+import { createVerificationActivities } from './verification.js';
 
 export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDeps & SentryDeps & ArgoCdDeps & Partial<LlmDeps>;
 
@@ -22,9 +26,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createArgoCdActivities(deps),
     ...createRemediationActivities({ ...deps, ledger: createLedger(deps.sql) }),
     ...createRemediationPreviewActivities(deps),
+    ...createVerificationActivities(deps),
     ...createStoreActivities(deps),
+    ...createAuthorizeActivities(deps),
     ...createAnalysisActivities(),
     ...createAgentActivities(deps),
     ...createLlmActivities({ ...deps, limits: deps.limits }),
+    ...createDigestActivities(deps),
+    ...createStormActivities(deps),
   };
 }

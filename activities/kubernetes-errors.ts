@@ -20,24 +20,43 @@ export function apiMessage(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0] : String(err);
 }
 
+/** What a write (or the read before it) was trying to do, in RBAC words. */
+export interface WriteAttempt {
+  verb: string;
+  /** Plural, with any subresource: 'deployments', 'deployments/scale', 'pods'. */
+  resource: string;
+  /** API group: '' or undefined for the core group, 'apps' for Deployments. */
+  group?: string;
+  namespace?: string;
+  name?: string;
+}
+
 /**
- * Turns a refused write into a failure that is not retried and says what to grant; other errors are left to the
- * activity's retry policy.
+ * Turns a refused write into a failure that is not retried and says what to grant (403 `Forbidden`), what is invalid
+ * (400/422 `Invalid`) or what is missing (404 `NotFound`); other errors (network, 409, 429, 5xx) are left to the
+ * activity's retry policy, which is bounded.
  */
-export function toClusterWriteFailure(err: unknown, what: { verb: string; resource: string; namespace?: string }): unknown {
+export function toClusterWriteFailure(err: unknown, what: WriteAttempt): unknown {
   const status = apiStatus(err);
-  const where = what.namespace ? ` in namespace ${what.namespace}` : '';
-  if (status === 401 || status === 403) {
-    return ApplicationFailure.nonRetryable(
-      `Kubernetes refused: Lookout may not ${what.verb} ${what.resource}${where}. Grant its service account the RBAC verb ` +
-        `"${what.verb}" on "${what.resource}". The API said: ${apiMessage(err)}`,
-      'Forbidden',
-    );
+  if (status === 403) return ApplicationFailure.nonRetryable(`Kubernetes refused (403): ${forbiddenSentence(what)}. The API said: ${apiMessage(err)}`, 'Forbidden');
+  if (status === 401) {
+    return ApplicationFailure.nonRetryable(`Kubernetes rejected Lookout's credentials (HTTP 401): ${apiMessage(err)}`, 'Forbidden');
   }
   if (status === 400 || status === 422) {
     return ApplicationFailure.nonRetryable(`Kubernetes rejected the change: ${apiMessage(err)}`, 'Invalid');
   }
+  if (status === 404) {
+    const object = what.name ? `${what.resource.split('/')[0]} ${what.namespace ? `${what.namespace}/` : ''}${what.name}` : what.resource;
+    return ApplicationFailure.nonRetryable(`Kubernetes has no ${object}: ${apiMessage(err)}`, 'NotFound');
+  }
   return err;
+}
+
+/** "the service account may not patch deployments in namespace shop: add verb patch on deployments (apps) to its Role" */
+export function forbiddenSentence({ verb, resource, group, namespace }: WriteAttempt): string {
+  const where = namespace ? ` in namespace ${namespace}` : ' cluster-wide';
+  const role = namespace ? 'Role' : 'ClusterRole';
+  return `the service account may not ${verb} ${resource}${where}: add verb ${verb} on ${resource} (${group || 'core'}) to its ${role}`;
 }
 
 /** What a read was trying to do, in RBAC words: `{ verb: 'list', resource: 'nodes' }`. */

@@ -89,6 +89,12 @@ export function createSlackActivities({ slackFor, auditUrl, banner, metrics, pac
       return { channel: res!.channel!, ts: res!.ts! };
     },
 
+    /** Re-renders the alert message with a note under it (an alert storm's live summary). */
+    async updateAlert({ channel, ts, alert, note, teamId }: { channel: string; ts: string; alert: Alert; note: string; teamId?: string }) {
+      const slack = await slackFor(teamId);
+      await call('chat.update', () => slack.chat.update({ channel, ts, ...renderAlertMessage(alert, banner ? `${note}\n${banner}` : note) }));
+    },
+
     async postReport(input: { channel: string; threadTs: string; view: ReportInput; teamId?: string; receivedAt?: string }) {
       const slack = await slackFor(input.teamId);
       const message = report(input.view);

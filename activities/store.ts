@@ -29,6 +29,12 @@ export interface RecordAuditInput {
   teamId?: string;
   type: string;
   actor?: string;
+  /** What was done, in plain words or as the tool name (`deployments_scale`, `approve`). */
+  action?: string;
+  /** What it was done to, e.g. `shop/deployment/cart`. */
+  target?: string;
+  /** How it ended, e.g. `allowed`, `refused`, `applied`, `failed`. */
+  outcome?: string;
   detail?: Record<string, unknown>;
 }
 
@@ -57,8 +63,9 @@ export function createStoreActivities({ sql, approvers, approveAnyone }: StoreDe
 
     async recordAudit(a: RecordAuditInput): Promise<void> {
       await sql`
-        insert into audit_events (workflow_id, team_id, type, actor, detail)
-        values (${a.workflowId}, ${a.teamId ?? null}, ${a.type}, ${a.actor ?? null}, ${sql.json((a.detail ?? {}) as never)})`;
+        insert into audit_events (workflow_id, team_id, type, actor, action, target, outcome, detail)
+        values (${a.workflowId}, ${a.teamId ?? null}, ${a.type}, ${a.actor ?? null}, ${a.action ?? null}, ${a.target ?? null},
+                ${a.outcome ?? null}, ${sql.json((a.detail ?? {}) as never)})`;
     },
 
     /** Who may approve in this workspace: the environment's list plus the workspace settings. */

@@ -25,6 +25,8 @@ export interface Alert {
   query?: { query: string; threshold?: number };
   /** Where the alert already lives in Slack, when it arrived as a Slack message. */
   slack?: { teamId: string; channel: string; ts: string };
+  /** Alertmanager's groupKey, when the webhook carried one: alerts sharing it join one storm thread (core/storm.ts). */
+  groupKey?: string;
 }
 
 export interface KubernetesTarget {

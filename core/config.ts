@@ -33,6 +33,15 @@ export interface Config {
   kubeconfig?: string;
   /** A line added to every Slack message, e.g. to say it comes from the sandbox. */
   banner?: string;
+  /** How incidents wait for people: reminders, escalation, the proposals' time to live, verification, storms. */
+  incidents: {
+    reminderEveryMs: number;
+    escalateAfterReminders: number;
+    approvalTtlMs: number;
+    verifyAfterMs: number;
+    /** 0 turns storm grouping off. */
+    stormWindowMs: number;
+  };
   anthropic: {
     apiKey?: string;
     baseUrl?: string;
@@ -109,6 +118,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argocd: allOrNothing('ArgoCD', { baseUrl: opt(env.ARGOCD_URL), token: opt(env.ARGOCD_AUTH_TOKEN) }, ['ARGOCD_URL', 'ARGOCD_AUTH_TOKEN']),
     kubeconfig: opt(env.KUBECONFIG),
     banner: opt(env.LOOKOUT_BANNER),
+    incidents: {
+      reminderEveryMs: wholeNumber(env.REMINDER_INTERVAL_MS, 30 * 60_000, 'REMINDER_INTERVAL_MS', 7 * 86_400_000) || 30 * 60_000,
+      escalateAfterReminders: wholeNumber(env.ESCALATE_AFTER_REMINDERS, 2, 'ESCALATE_AFTER_REMINDERS', 100),
+      approvalTtlMs: wholeNumber(env.APPROVAL_TTL_MS, 86_400_000, 'APPROVAL_TTL_MS', 30 * 86_400_000) || 86_400_000,
+      verifyAfterMs: wholeNumber(env.VERIFY_AFTER_MS, 120_000, 'VERIFY_AFTER_MS', 86_400_000),
+      stormWindowMs: wholeNumber(env.STORM_WINDOW_MS, 600_000, 'STORM_WINDOW_MS', 86_400_000),
+    },
     anthropic: {
       apiKey: opt(env.ANTHROPIC_API_KEY),
       baseUrl: opt(env.ANTHROPIC_BASE_URL),

@@ -8,7 +8,7 @@ export type Category = (typeof categories)[number];
 
 export const remediationActions = [
   'pods_delete', 'resources_patch', 'deployments_scale', 'deployments_rollout_restart', 'deployments_rollout_undo',
-  'argocd_sync_application', 'none',
+  'argocd_sync_application', 'argocd_run_resource_action', 'none',
 ] as const;
 export type RemediationAction = (typeof remediationActions)[number];
 

@@ -34,6 +34,8 @@ export interface ReportView {
   previews?: Record<string, RemediationPreview>;
   /** Where to look further: Prometheus graph, Sentry issue, ArgoCD application. */
   links?: ReportLink[];
+  /** Proposals approved once that still need a second approver: their buttons stay. */
+  awaitingSecondApproval?: string[];
   /** Set once the incident no longer accepts decisions (resolved, rejected, remediated). */
   closedReason?: string;
 }

@@ -15,6 +15,7 @@ export const actionTargetKind: Record<RemediationAction, RemediationTarget['kind
   deployments_rollout_restart: 'Deployment',
   deployments_rollout_undo: 'Deployment',
   argocd_sync_application: 'Application',
+  argocd_run_resource_action: 'Application',
   none: 'None',
 };
 
@@ -26,6 +27,8 @@ const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE]\d+)?$/;
 const REVISION = /^[A-Za-z0-9._/-]{1,100}$/;
+const RESOURCE_ACTION = /^[a-z][-a-z0-9]{0,62}$/;
+const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
 
 /** `Kind/namespace/name`, the form `knownTargets` holds. */
 export function targetKey(kind: string, namespace: string | undefined, name: string | undefined): string {
@@ -42,7 +45,9 @@ export function proposeRemediationTool(allowedActions: readonly RemediationActio
       `must be an object listed in the facts. Target kinds: ${allowedActions.map((a) => `${a} → ${actionTargetKind[a]}`).join(', ')}. ` +
       'Params: pods_delete, deployments_rollout_restart, none: {}; resources_patch: {container, limits?, requests?} ' +
       `with Kubernetes quantities for cpu/memory; deployments_scale: {replicas: 0..${MAX_REPLICAS}}; ` +
-      'deployments_rollout_undo: {toRevision?}; argocd_sync_application: {revision?}.',
+      'deployments_rollout_undo: {toRevision?}; argocd_sync_application: {revision?}; ' +
+      'argocd_run_resource_action: {action, kind, namespace, name} (an ArgoCD resource action such as restart on one of ' +
+      'the application\'s resources).',
     input_schema: {
       type: 'object' as const,
       properties: {
@@ -66,6 +71,10 @@ export function proposeRemediationTool(allowedActions: readonly RemediationActio
             replicas: { type: 'integer', minimum: 0, maximum: MAX_REPLICAS },
             toRevision: { type: 'integer', minimum: 1 },
             revision: { type: 'string' },
+            action: { type: 'string', description: 'argocd_run_resource_action: the resource action, e.g. restart' },
+            kind: { type: 'string', description: 'argocd_run_resource_action: the resource kind, e.g. Deployment' },
+            namespace: { type: 'string', description: 'argocd_run_resource_action: the resource namespace' },
+            name: { type: 'string', description: 'argocd_run_resource_action: the resource name' },
           },
           additionalProperties: false,
         },
@@ -170,6 +179,17 @@ function checkParams(action: RemediationAction, params: Record<string, unknown>)
       if (revision === undefined) return {};
       if (typeof revision !== 'string' || !REVISION.test(revision)) throw new Invalid(`params.revision ${show(revision)} is not a git revision`);
       return { revision };
+    }
+    case 'argocd_run_resource_action': {
+      onlyKeys(params, ['action', 'kind', 'namespace', 'name'], 'params');
+      const { action, kind } = params;
+      if (typeof action !== 'string' || !RESOURCE_ACTION.test(action)) {
+        throw new Invalid(`params.action ${show(action)} is not an ArgoCD resource action name such as restart`);
+      }
+      if (typeof kind !== 'string' || !KIND.test(kind)) throw new Invalid(`params.kind ${show(kind)} is not a Kubernetes kind such as Deployment`);
+      const namespace = dnsName(params.namespace, 'params.namespace', LABEL, 63);
+      const name = dnsName(params.name, 'params.name', SUBDOMAIN, 253);
+      return { action, kind, namespace, name };
     }
     default:
       onlyKeys(params, [], 'params');

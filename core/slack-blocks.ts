@@ -113,9 +113,12 @@ function proposalBlocks(view: ReportView, proposal: Remediation, recommended: bo
   const blocks: Record<string, unknown>[] = [{ type: 'section', block_id: `proposal_${proposal.id}`, text: mrkdwn(lines.join('\n')) }];
   if (proposal.action === 'none') return blocks;
 
-  if (decision) blocks.push(context(decisionLine(decision)));
+  const decisions = view.decisions.filter((d) => d.proposalId === proposal.id);
+  const secondWanted = view.awaitingSecondApproval?.includes(proposal.id) ?? false;
+  for (const d of decisions) blocks.push(context(decisionLine(d)));
+  if (secondWanted) blocks.push(context(':raised_hand: Destructive: a second approver must approve too.'));
   if (outcome) blocks.push(context(`${outcome.ok ? ':white_check_mark:' : ':x:'} ${escape(clip(outcome.summary, 1500))}`));
-  if (!decision && !view.closedReason) {
+  if ((!decision || secondWanted) && !outcome && !view.closedReason) {
     const value = JSON.stringify({ workflowId: view.workflowId, proposalId: proposal.id } satisfies ButtonValue);
     blocks.push({
       type: 'actions',

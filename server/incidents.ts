@@ -1,7 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { incidentWorkflowId, type Alert } from '../core/alert.js';
 import type { Decision } from '../core/incident.js';
+import type { Config } from '../core/config.js';
 import type { Metrics } from '../core/metrics.js';
+import { stormKey } from '../core/storm.js';
 import { incidentWorkflow } from '../workflows/incident.js';
 import { reminderWorkflow, type ReminderInput } from '../workflows/reminders.js';
 import * as sa from '../workflows/search-attributes.js';
@@ -26,6 +28,8 @@ export interface GatewayOptions {
   metrics?: Metrics;
   /** The LLM agent's budgets, given to every incident when the LLM is configured; without it the analyser alone decides. */
   agent?: IncidentInput['agent'];
+  /** Reminders, time to live, verification and storm window (Config['incidents']); workflow defaults otherwise. */
+  waiting?: Config['incidents'];
 }
 
 export function createIncidentGateway(client: Client, opts: GatewayOptions): IncidentGateway {
@@ -39,7 +43,10 @@ export function createIncidentGateway(client: Client, opts: GatewayOptions): Inc
           args: [{
             alert, channel: where.channel, teamId: where.teamId, receivedAt: new Date().toISOString(),
             ...(opts.agent ? { agent: opts.agent } : {}),
+            ...waitingInput(alert, where.channel, opts.waiting),
           }],
+          // The audit trail's one-line summary in the Temporal UI's list and detail views.
+          memo: { summary: `${alert.name}: ${alert.summary}`, source: alert.source, target: alert.target },
           // A second start for the same firing fails, whether its incident is still open or already closed.
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -96,6 +103,16 @@ export function createIncidentGateway(client: Client, opts: GatewayOptions): Inc
         throw err;
       }
     },
+  };
+}
+
+function waitingInput(alert: Alert, channel: string, waiting: Config['incidents'] | undefined): Partial<IncidentInput> {
+  if (!waiting) return {};
+  return {
+    decisionTimeout: waiting.approvalTtlMs,
+    reminders: { every: waiting.reminderEveryMs, escalateAfter: waiting.escalateAfterReminders },
+    verifyAfter: waiting.verifyAfterMs,
+    ...(waiting.stormWindowMs > 0 ? { storm: { key: stormKey(alert, { channel: alert.slack?.channel ?? channel }), windowMs: waiting.stormWindowMs } } : {}),
   };
 }
 

@@ -25,7 +25,7 @@ export async function runServer(config: Config, db: Database, metrics: Metrics, 
     forgetWorkspace: (ref) => forgetWorkspace(db.sql, ref),
     store: createServerStore(db.sql),
     incidents: createIncidentGateway(client, {
-      taskQueue: config.temporal.taskQueue, metrics,
+      taskQueue: config.temporal.taskQueue, metrics, waiting: config.incidents,
       ...(config.anthropic.apiKey ? { agent: { ...config.anthropic.limits, timeout: config.anthropic.timeoutMs } } : {}),
     }),
     checks: {

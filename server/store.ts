@@ -1,8 +1,11 @@
+import { recentAudit } from './audit.js';
 import type postgres from 'postgres';
 
 /** What the server reads from PostgreSQL (incident writes belong to the workflow's activities). */
 export function createServerStore(sql: postgres.Sql) {
   return {
+    /** The workspace's latest audit events, newest first, for `/lookout status`. */
+    recentAudit: (teamId: string, limit: number) => recentAudit(sql, { teamId, limit }),
     /** The incident whose report message this is, so a button or reaction can only address its own incident. */
     async findIncidentByReport(channel: string, ts: string): Promise<{ workflowId: string } | undefined> {
       const rows = await sql<{ workflow_id: string }[]>`

@@ -9,6 +9,7 @@ import type { Metrics } from '../core/metrics.js';
 import { createInstallationStore } from '../server/installation-store.js';
 import { buildAnthropic, buildKubernetes, buildSlackClient, connectTemporal, connectTemporalNative, createWorkspaceClients, slackClientOptions, workspaceTokenResolver } from './clients.js';
 import { createWorker } from './create-worker.js';
+import { ensureDigestSchedule } from './schedules.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { installTemporalLogging } from './temporal-logging.js';
 
@@ -64,6 +65,7 @@ export async function startWorker(config: Config, deps: ActivityDeps, log: Logge
   const admin = await connectTemporal(address);
   try {
     await ensureSearchAttributes(admin, config.temporal.namespace);
+    await ensureDigestSchedule(admin, { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
   } finally {
     await admin.close();
   }

@@ -1,15 +1,18 @@
 import {
-  ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes,
-  workflowInfo, type ActivityOptions,
+  ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, log, patched, proxyActivities,
+  setHandler, sleep, upsertSearchAttributes, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { createActivities } from '../activities/index.js';
 import type { Diagnosis, Remediation } from '../core/diagnosis.js';
 import type { Decision, IncidentStatus, RemediationOutcome } from '../core/incident.js';
 import type { KubernetesFacts } from '../core/kubernetes-facts.js';
 import { defaultAgentLimits, mergeDiagnosis, runAgent } from './agent.js';
 import * as sa from './search-attributes.js';
+import { stormSummaryLine } from './storm-summary.js';
 import {
-  alertResolvedSignal, decisionSignal, getIncidentQuery, type IncidentInput, type IncidentState,
+  alertResolvedSignal, decisionSignal, getIncidentQuery, stormClosedSignal, stormMemberSignal, type IncidentInput,
+  type IncidentState, type StormMember,
 } from './types.js';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -53,6 +56,11 @@ const contextTools = proxyActivities<Record<string, (input: Record<string, unkno
 
 const DEFAULT_DECISION_TIMEOUT = '24h';
 const DEFAULT_AGENT_TIMEOUT = '5m';
+const DEFAULT_REMINDERS = { every: '30m', escalateAfter: 2 } as const;
+const DEFAULT_VERIFY_AFTER = '2m';
+const DEFAULT_STORM_WINDOW_MS = 10 * 60_000;
+/** A storm's summary line is rewritten at most this often, however fast members arrive. */
+const STORM_SUMMARY_EVERY = '3s';
 const CHART_WINDOW_MS = 3_600_000;
 const CHART_MAX_SERIES = 5;
 const INVESTIGATING = ':mag: Investigating… reading the pod, its events and its logs.';
@@ -106,8 +114,23 @@ async function handleIncident(
   setHandler(decisionSignal, (decision) => void inbox.push(decision));
   setHandler(alertResolvedSignal, (r) => void (resolved ??= r));
   setHandler(getIncidentQuery, () => state);
+  const members: StormMember[] = [];
+  setHandler(stormMemberSignal, (m) => void (members.some((x) => x.workflowId === m.workflowId) || members.push(m)));
 
   await setStatus('investigating');
+
+  // Reminders, second approvers, verification and alert storms came later: older incidents replay without them.
+  const humanLoop = patched('human-loop-v1');
+  const stormKey = humanLoop && input.storm ? input.storm.key : undefined;
+  if (stormKey) {
+    const role = await store.joinStorm({
+      key: stormKey, workflowId, channel: input.channel, alert, windowMs: input.storm?.windowMs ?? DEFAULT_STORM_WINDOW_MS,
+    });
+    if (role.role === 'member') {
+      const closed = await joinAsMember(role.leaderWorkflowId);
+      if (closed) return closed;
+    }
+  }
 
   // 1. The alert message everything else threads under.
   if (alert.slack) {
@@ -149,43 +172,95 @@ async function handleIncident(
   if (alert.query && patched('metric-chart')) await chartMetric(alert.query);
   await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category, engine: diagnosis.engine });
 
+  if (stormKey) void keepStormSummary();
+
   // 4. Wait for people, or for the monitoring system to say it is over.
   const timeout = input.decisionTimeout ?? DEFAULT_DECISION_TIMEOUT;
+  const reminders = { ...DEFAULT_REMINDERS, ...input.reminders };
+  const open = [...actionable];
+  /** Approvals so far of proposals that need a second approver. */
+  const approvals = new Map<string, string[]>();
+  const deadline = Date.now() + msToNumber(timeout);
+  let reminded = 0;
   for (;;) {
-    const woke = await condition(() => inbox.length > 0 || resolved !== undefined, timeout);
+    // Before human-loop-v1 each wait was the whole decision timeout, with no reminders.
+    const left = deadline - Date.now();
+    if (humanLoop && left <= 0) return await expire();
+    const wait = humanLoop ? Math.min(msToNumber(reminders.every), left) : timeout;
+    const woke = await condition(() => inbox.length > 0 || resolved !== undefined, wait);
     if (resolved) return await closeAsResolved(resolved.at);
-    if (!woke) return await expire();
+    if (!woke) {
+      if (!humanLoop || Date.now() >= deadline) return await expire();
+      reminded += 1;
+      await remind(reminded, reminded === reminders.escalateAfter);
+      continue;
+    }
 
     const received = inbox.shift()!;
     // A reaction names no proposal: approving means the first (recommended) one, rejecting ends them all.
-    const decision = received.via === 'reaction' ? { ...received, proposalId: actionable[0]?.id ?? '' } : received;
-    const proposal = actionable.find((p) => p.id === decision.proposalId);
+    const decision = received.via === 'reaction' ? { ...received, proposalId: open[0]?.id ?? '' } : received;
+    const proposal = open.find((p) => p.id === decision.proposalId);
     if (!proposal) {
       await refuse(decision, `That proposal (${decision.proposalId}) is not open on this incident.`);
       continue;
     }
-    const approvers = await store.listApprovers({ teamId: input.teamId });
-    if (!approvers.anyone && !approvers.userIds.includes(decision.userId)) {
-      await refuse(decision, approvers.userIds.length
-        ? `Only approvers can decide on remediations: ${approvers.userIds.map((u) => `<@${u}>`).join(', ')}.`
-        : 'No approvers are configured. Set APPROVERS (Slack user or user-group IDs) or add approvers in Lookout\'s settings.');
+    const verdict = humanLoop
+      ? await store.authorizeDecision({
+        teamId: input.teamId, userId: decision.userId, proposal, approvedBy: approvals.get(proposal.id) ?? [], decision: decision.decision,
+      })
+      : await legacyAuthorize(decision.userId);
+    if (!verdict.allowed) {
+      await refuse(decision, verdict.reason);
       continue;
     }
     state.decisions.push(decision);
     await store.recordAudit({
       workflowId, teamId: input.teamId, type: `decision.${decision.decision}`, actor: decision.userId,
+      action: proposal.action, target: targetText(proposal), outcome: decision.decision === 'reject' ? 'rejected' : 'approved',
       detail: { proposalId: proposal.id, action: proposal.action, via: decision.via, at: decision.at },
     });
     if (decision.decision === 'reject') {
       return await finish('rejected', `Rejected by <@${decision.userId}>; nothing was changed.`, 'x');
     }
-    upsertSearchAttributes([{ key: sa.ApprovedBy, value: [decision.userId] }]);
-    return await remediate(proposal, decision);
+    if (verdict.needsAnotherApprover) {
+      approvals.set(proposal.id, [...(approvals.get(proposal.id) ?? []), decision.userId]);
+      state.awaitingSecondApproval = [...approvals.keys()];
+      await slack.updateReport({ teamId: input.teamId, channel: state.channel!, ts: state.reportTs!, view: view() });
+      await slack.postThreadMessage({
+        teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!,
+        text: `:raised_hand: <@${decision.userId}> approved \`${proposal.action}\`. It is destructive, so a second approver must approve it too: ${verdict.approvers.join(', ')}.`,
+      });
+      continue;
+    }
+    upsertSearchAttributes([{ key: sa.ApprovedBy, value: [...new Set([...(approvals.get(proposal.id) ?? []), decision.userId])] }]);
+    const done = await remediate(proposal, decision);
+    if (done) return done;
+    // Not fixed: the other proposals are open again.
+    open.splice(open.indexOf(proposal), 1);
+    state.awaitingSecondApproval = undefined;
+    await setStatus('awaiting_approval', { reopened: true, remaining: open.map((p) => p.id) });
   }
 
-  async function remediate(proposal: Remediation, decision: Decision): Promise<IncidentState> {
+  /** The checks before human-loop-v1: the approver list alone. */
+  async function legacyAuthorize(userId: string): Promise<{ allowed: true; needsAnotherApprover: false } | { allowed: false; reason: string }> {
+    const approvers = await store.listApprovers({ teamId: input.teamId });
+    if (approvers.anyone || approvers.userIds.includes(userId)) return { allowed: true, needsAnotherApprover: false };
+    return {
+      allowed: false,
+      reason: approvers.userIds.length
+        ? `Only approvers can decide on remediations: ${approvers.userIds.map((u) => `<@${u}>`).join(', ')}.`
+        : 'No approvers are configured. Set APPROVERS (Slack user or user-group IDs) or add approvers in Lookout\'s settings.',
+    };
+  }
+
+  /**
+   * Runs an approved proposal once, reports it, and (human-loop-v1) checks after a while that it worked. Returns the
+   * final state when the incident is over, or undefined when the fix did not work and other proposals remain.
+   */
+  async function remediate(proposal: Remediation, decision: Decision): Promise<IncidentState | undefined> {
     await setStatus('remediating', { proposalId: proposal.id, approvedBy: decision.userId });
     await slack.updateReport({ teamId: input.teamId, channel: state.channel!, ts: state.reportTs!, view: view('Approved: no further decisions are taken.') });
+    const baseline = humanLoop ? await cluster.restartBaseline({ proposal }) : undefined;
     let outcome: RemediationOutcome;
     try {
       outcome = await clusterMutation.executeRemediation({ idempotencyKey: `${workflowId}/${proposal.id}`, proposal, approvedBy: decision.userId });
@@ -193,13 +268,96 @@ async function handleIncident(
       outcome = { proposalId: proposal.id, ok: false, summary: failureMessage(err) };
     }
     state.outcomes.push(outcome);
+    if (humanLoop) {
+      await store.recordAudit({
+        workflowId, teamId: input.teamId, type: 'remediation.executed', actor: decision.userId, action: proposal.action,
+        target: targetText(proposal), outcome: outcome.ok ? (outcome.alreadyDone ? 'already_done' : 'applied') : 'failed',
+        detail: { proposalId: proposal.id, summary: outcome.summary },
+      });
+    }
     await slack.postThreadMessage({
-      channel: state.channel!, threadTs: state.alertTs!,
+      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!,
       text: `${outcome.ok ? ':white_check_mark:' : ':x:'} \`${proposal.action}\` approved by <@${decision.userId}>: ${outcome.summary}`,
     });
-    return outcome.ok
-      ? await finish('resolved', `Remediated: ${outcome.summary}`, 'white_check_mark')
-      : await finish('failed', `Remediation failed: ${outcome.summary}`, 'x');
+    if (!outcome.ok) return await finish('failed', `Remediation failed: ${outcome.summary}`, 'x');
+    if (!humanLoop || input.verifyAfter === 0) return await finish('resolved', `Remediated: ${outcome.summary}`, 'white_check_mark');
+
+    // Verification: give the fix time to take, then look again. The alert resolving meanwhile is proof enough.
+    const resolvedMeanwhile = await condition(() => resolved !== undefined, input.verifyAfter ?? DEFAULT_VERIFY_AFTER);
+    const check = resolvedMeanwhile
+      ? { fixed: true, evidence: [`The alert resolved at ${resolved!.at}.`] }
+      : await cluster.verifyRemediation({ proposal, alert, baseline });
+    await store.recordAudit({
+      workflowId, teamId: input.teamId, type: 'remediation.verified', action: proposal.action, target: targetText(proposal),
+      outcome: check.fixed ? 'fixed' : 'not_fixed', detail: { proposalId: proposal.id, evidence: check.evidence },
+    });
+    const evidence = check.evidence.map((e) => `• ${e}`).join('\n');
+    if (check.fixed) {
+      await slack.postThreadMessage({ teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, text: `:white_check_mark: Verified fixed.\n${evidence}` });
+      return await finish('resolved', `Remediated and verified: ${outcome.summary}`, 'white_check_mark');
+    }
+    const others = open.filter((p) => p.id !== proposal.id);
+    await slack.postThreadMessage({
+      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!,
+      text: `:warning: Not fixed: ${proposal.action} ran, but the problem remains.\n${evidence}${others.length ? '\nThe other proposals are open for a decision again.' : ''}`,
+    });
+    if (!others.length) return await finish('failed', `Remediated but not fixed: ${check.evidence[0] ?? 'the checks failed'}`, 'x');
+    await slack.updateReport({ teamId: input.teamId, channel: state.channel!, ts: state.reportTs!, view: view() });
+    return undefined;
+  }
+
+  /** A nudge in the thread; at the escalation point, a direct message to each approver too. */
+  async function remind(n: number, escalate: boolean) {
+    const approvers = await store.listApprovers({ teamId: input.teamId });
+    const people = approvers.userIds.map((u) => (u.startsWith('S') ? `<!subteam^${u}>` : `<@${u}>`));
+    await slack.postThreadMessage({
+      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!,
+      text: `:bell: Reminder ${n}: this incident is waiting for a decision${people.length ? ` from ${people.join(', ')}` : ''}.`,
+    });
+    await store.recordAudit({ workflowId, teamId: input.teamId, type: 'reminder.sent', outcome: escalate ? 'escalated' : 'reminded', detail: { n } });
+    if (!escalate) return;
+    for (const user of approvers.userIds.filter((u) => /^[UW]/.test(u))) {
+      await slack.postChannelMessage({
+        teamId: input.teamId, channel: user,
+        text: `:rotating_light: Escalation: *${alert.name}* (${alert.severity}) in <#${state.channel}> has waited through ${n} reminders for an approver. Open its thread to approve or reject.`,
+      });
+    }
+  }
+
+  /** The leader keeps its alert message's storm summary current, at most every few seconds. */
+  async function keepStormSummary() {
+    let shown = 0;
+    while (!state.closed) {
+      await condition(() => members.length !== shown || Boolean(state.closed));
+      if (state.closed) break;
+      await sleep(STORM_SUMMARY_EVERY);
+      shown = members.length;
+      await slack.updateAlert({ teamId: input.teamId, channel: state.channel!, ts: state.alertTs!, alert, note: stormSummaryLine(alert, members) });
+      state.stormMembers = members.length;
+    }
+  }
+
+  /**
+   * One alert of a storm: recorded, told to the leader, and closed when the leader's incident closes. Undefined when
+   * the leader finished in the meantime: this alert then becomes an incident of its own.
+   */
+  async function joinAsMember(leaderWorkflowId: string): Promise<IncidentState | undefined> {
+    let closedBy: { status: IncidentStatus; reason: string } | undefined;
+    setHandler(stormClosedSignal, (c) => void (closedBy ??= c));
+    try {
+      await getExternalWorkflowHandle(leaderWorkflowId).signal(stormMemberSignal, { workflowId, alert });
+    } catch (err) {
+      log.info('storm leader already finished; handling the alert alone', { leaderWorkflowId, error: String(err) });
+      return undefined;
+    }
+    state.stormLeader = leaderWorkflowId;
+    await setStatus('investigating', { stormLeader: leaderWorkflowId });
+    await condition(() => closedBy !== undefined || resolved !== undefined, input.decisionTimeout ?? DEFAULT_DECISION_TIMEOUT);
+    const [status, reason] = resolved ? ['resolved' as const, `The alert resolved at ${resolved.at}.`]
+      : closedBy ? [closedBy.status, `Closed with its storm's incident ${leaderWorkflowId}: ${closedBy.reason}`]
+        : ['rejected' as const, 'No decision was made in time.'];
+    await setStatus(status, { reason, stormLeader: leaderWorkflowId });
+    return state;
   }
 
   /** Cluster and Prometheus evidence, read side by side. */
@@ -274,7 +432,7 @@ async function handleIncident(
     state.refused.push(decision);
     log.info('decision refused', { userId: decision.userId, proposalId: decision.proposalId });
     await store.recordAudit({
-      workflowId, teamId: input.teamId, type: 'decision.refused', actor: decision.userId,
+      workflowId, teamId: input.teamId, type: 'decision.refused', actor: decision.userId, outcome: 'refused',
       detail: { proposalId: decision.proposalId, decision: decision.decision, via: decision.via, reason: why },
     });
     await slack.postEphemeral({ teamId: input.teamId, channel: state.channel!, user: decision.userId, threadTs: state.alertTs, text: why });
@@ -287,14 +445,23 @@ async function handleIncident(
 
   async function expire(): Promise<IncidentState> {
     await slack.postThreadMessage({ teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, text: ':hourglass: No decision was made in time; the proposals have expired and nothing was changed.' });
+    if (humanLoop) await store.recordAudit({ workflowId, teamId: input.teamId, type: 'proposals.expired', outcome: 'expired' });
     return await finish('rejected', 'Proposals expired without a decision.', 'hourglass');
   }
 
   async function finish(status: IncidentStatus, reason: string, reaction: string): Promise<IncidentState> {
+    state.closed = true;
+    state.awaitingSecondApproval = undefined;
     if (state.reportTs) await slack.updateReport({ teamId: input.teamId, channel: state.channel!, ts: state.reportTs, view: view(reason) });
     await slack.removeReaction({ teamId: input.teamId, ...where, name: 'eyes' });
     await slack.addReaction({ teamId: input.teamId, ...where, name: reaction });
     await setStatus(status, { reason });
+    if (stormKey) {
+      await store.closeStorm({ key: stormKey, leaderWorkflowId: workflowId });
+      // Members are told after the storm is closed, so a late member opens a new storm rather than joining this one.
+      await Promise.all(members.map((m) => getExternalWorkflowHandle(m.workflowId).signal(stormClosedSignal, { status, reason })
+        .catch((err: unknown) => log.warn('storm member already gone', { member: m.workflowId, error: String(err) }))));
+    }
     return state;
   }
 
@@ -302,8 +469,13 @@ async function handleIncident(
     return {
       workflowId, alert, diagnosis: state.diagnosis!, decisions: state.decisions, outcomes: state.outcomes, closedReason,
       ...(state.previews ? { previews: state.previews } : {}),
+      ...(state.awaitingSecondApproval?.length ? { awaitingSecondApproval: state.awaitingSecondApproval } : {}),
     };
   }
+}
+
+function targetText(p: Remediation): string {
+  return p.target.kind === 'None' ? 'none' : `${p.target.kind}/${p.target.namespace ?? ''}/${p.target.name ?? ''}`;
 }
 
 function seriesName(labels: Record<string, string>): string {

@@ -1,2 +1,3 @@
 export { incidentWorkflow } from './incident.js';
 export { reminderWorkflow } from './reminders.js';
+export { digestWorkflow } from './digest.js';

@@ -21,6 +21,8 @@ export interface ArgoCdTestServerOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
+  /** When set, every operation (dry run or real sync) finishes Succeeded this long after it starts, as a controller would. */
+  completeOperationsAfterMs?: number;
 }
 
 export interface ArgoFailMatch {
@@ -49,9 +51,14 @@ export class ArgoCdTestServer extends LocalApiServer {
   private readonly refused = new Set<string>();
   private refuseAll = false;
   private readonly failRules: (ArgoFailMatch & { status: number; remaining: number })[] = [];
+  private readonly refusedActions = new Set<string>();
+  /** restartedAt of resources the restart action touched, by `kind/namespace/name`. */
+  private readonly restarts = new Map<string, string>();
+  private readonly completeAfterMs?: number;
 
   constructor(opts: ArgoCdTestServerOptions = {}) {
     super(opts, 'ArgoCdTestServer');
+    this.completeAfterMs = opts.completeOperationsAfterMs;
     this.token = opts.token ?? 'argocd-sandbox-token';
     this.subject = opts.subject ?? 'lookout';
     this.load(opts.applications ?? demoApplications());
@@ -72,6 +79,11 @@ export class ArgoCdTestServer extends LocalApiServer {
   refuseSync(...names: string[]): void {
     if (names.length === 0) this.refuseAll = true;
     for (const n of names) this.refused.add(n);
+  }
+
+  /** Makes the token's role lack `applications, action/...` on these applications (all when none are named): 403. */
+  refuseActions(...names: string[]): void {
+    for (const n of names.length ? names : ['*']) this.refusedActions.add(n);
   }
 
   /** The next `times` matching requests fail with `status` (503 Unavailable, 500 Internal, ...). */
@@ -132,8 +144,11 @@ export class ArgoCdTestServer extends LocalApiServer {
     if (parts[0] !== 'applications') return grpcError(404, GRPC.NotFound, 'Not Found');
     if (parts.length === 1 && method === 'GET') return this.list(url);
     const app = parts[1] === undefined ? undefined : this.apps.get(parts[1]);
-    if (parts.length > 3 || parts[1] === undefined) return grpcError(404, GRPC.NotFound, 'Not Found');
+    if (parts.length > 4 || parts[1] === undefined) return grpcError(404, GRPC.NotFound, 'Not Found');
     if (!app) return grpcError(404, GRPC.NotFound, `applications.argoproj.io "${parts[1]}" not found`);
+    if (parts[2] === 'resource' && parts.length === 3 && method === 'GET') return this.resource(app, url);
+    if (parts[2] === 'resource' && parts[3] === 'actions') return this.resourceAction(app, url, method, raw);
+    if (parts.length > 3) return grpcError(404, GRPC.NotFound, 'Not Found');
     if (parts.length === 2 && method === 'GET') return { status: 200, json: app };
     if (parts[2] === 'resource-tree' && method === 'GET') return { status: 200, json: resourceTree(app) };
     if (parts[2] === 'sync' && method === 'POST') return this.sync(app, raw);
@@ -173,15 +188,78 @@ export class ArgoCdTestServer extends LocalApiServer {
     const revision = typeof body.revision === 'string' && body.revision ? body.revision : undefined;
     const prune = body.prune === true;
     const dryRun = body.dryRun === true;
+    const info = Array.isArray(body.infos) ? (body.infos as { name: string; value: string }[]) : undefined;
     this.mutations.push({ action: 'sync', name, revision, prune, dryRun, body, at: Date.now() });
     const operation = {
       sync: { revision: revision ?? app.spec.source?.targetRevision, prune, dryRun },
       initiatedBy: { username: this.subject },
+      ...(info ? { info } : {}),
       retry: {},
     };
     app.operation = operation;
-    app.status = { ...app.status, operationState: { operation, phase: 'Running', message: 'waiting for completion of hook and sync', startedAt: new Date().toISOString() } };
+    const startedAt = new Date().toISOString();
+    app.status = { ...app.status, operationState: { operation, phase: 'Running', message: 'waiting for completion of hook and sync', startedAt } };
+    if (this.completeAfterMs !== undefined) {
+      setTimeout(() => {
+        if (app.status?.operationState?.startedAt === startedAt && app.status.operationState.phase === 'Running') this.finishOperation(name);
+      }, this.completeAfterMs).unref();
+    }
     return { status: 200, json: app };
+  }
+
+  /** GET .../resource: the live manifest of one of the application's resources, as a JSON string. */
+  private resource(app: StoredApplication, url: URL): Reply {
+    const found = this.findResource(app, url);
+    if ('status' in found) return found;
+    const { r, key } = found;
+    const restartedAt = this.restarts.get(key);
+    const manifest = {
+      apiVersion: r.group ? `${r.group}/${r.version ?? 'v1'}` : (r.version ?? 'v1'),
+      kind: r.kind,
+      metadata: { name: r.name, namespace: r.namespace },
+      ...(restartedAt ? { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } } : {}),
+    };
+    return { status: 200, json: { manifest: JSON.stringify(manifest) } };
+  }
+
+  /** GET lists the actions a resource offers; POST (body: the action name as a JSON string) runs one. */
+  private resourceAction(app: StoredApplication, url: URL, method: string, raw: string): Reply {
+    const found = this.findResource(app, url);
+    if ('status' in found) return found;
+    const { r, key } = found;
+    const restartable = ['Deployment', 'StatefulSet', 'DaemonSet'].includes(r.kind);
+    const offered = restartable ? ['restart'] : [];
+    if (method === 'GET') return { status: 200, json: { actions: offered.map((name) => ({ name, disabled: false })) } };
+    if (method !== 'POST') return grpcError(405, GRPC.InvalidArgument, 'Method Not Allowed');
+    let action: unknown;
+    try {
+      action = JSON.parse(raw);
+    } catch {
+      return grpcError(400, GRPC.InvalidArgument, 'the body must be the action name as a JSON string');
+    }
+    const name = app.metadata.name;
+    const policy = `action/${r.group ? `${r.group}/` : ''}${r.kind}/${String(action)}`;
+    if (this.refusedActions.has('*') || this.refusedActions.has(name)) {
+      return grpcError(403, GRPC.PermissionDenied,
+        `permission denied: applications, ${policy}, ${app.spec.project}/${name}, sub: ${this.subject}, iat: 2026-11-21T06:00:00Z`);
+    }
+    if (typeof action !== 'string' || !offered.includes(action)) {
+      return grpcError(400, GRPC.InvalidArgument, `action ${JSON.stringify(action)} is not available on ${r.kind} ${r.name}`);
+    }
+    this.restarts.set(key, new Date().toISOString());
+    this.mutations.push({
+      action: 'resource-action', name, resourceAction: action, resource: { group: r.group ?? '', kind: r.kind, namespace: r.namespace, name: r.name },
+      prune: false, dryRun: false, body: { action }, at: Date.now(),
+    });
+    return { status: 200, json: {} };
+  }
+
+  private findResource(app: StoredApplication, url: URL): { r: NonNullable<NonNullable<StoredApplication['status']>['resources']>[number]; key: string } | Reply {
+    const q = (k: string) => url.searchParams.get(k) ?? '';
+    const r = (app.status?.resources ?? []).find((x) => x.kind === q('kind') && x.name === q('resourceName')
+      && (x.namespace ?? '') === q('namespace') && (x.group ?? '') === q('group'));
+    if (!r) return grpcError(404, GRPC.NotFound, `${q('kind')} ${q('namespace')}/${q('resourceName')} is not a resource of application ${app.metadata.name}`);
+    return { r, key: `${r.kind}/${r.namespace ?? ''}/${r.name}` };
   }
 }
 

@@ -15,7 +15,10 @@ export interface StoredApplication {
     history?: { id: number; revision: string; deployedAt: string; deployStartedAt?: string; source?: unknown; initiatedBy?: unknown }[];
     conditions?: { type: string; message: string; lastTransitionTime?: string }[];
     operationState?: {
-      operation: { sync?: { revision?: string; prune?: boolean; dryRun?: boolean }; initiatedBy?: { username?: string; automated?: boolean }; retry?: unknown };
+      operation: {
+        sync?: { revision?: string; prune?: boolean; dryRun?: boolean }; initiatedBy?: { username?: string; automated?: boolean };
+        info?: { name: string; value: string }[]; retry?: unknown;
+      };
       phase: 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating';
       message?: string;
       syncResult?: { revision: string; source?: unknown; resources?: unknown[] };
@@ -28,9 +31,12 @@ export interface StoredApplication {
   operation?: unknown;
 }
 
-/** A sync request the server accepted (dry runs included), in order. */
+/** A sync or resource action the server accepted (dry runs included), in order. */
 export interface ArgoMutation {
-  action: 'sync';
+  action: 'sync' | 'resource-action';
+  /** For a resource action: its name (`restart`) and the resource it ran on. */
+  resourceAction?: string;
+  resource?: { group: string; kind: string; namespace?: string; name: string };
   name: string;
   revision?: string;
   prune: boolean;

@@ -34,6 +34,27 @@ export interface FailMatch {
   pathIncludes?: string;
 }
 
+/** Which request `hold` stops: `dryRun` true or false matches only dry-run or only real requests. */
+export interface HoldMatch extends FailMatch {
+  dryRun?: boolean;
+  /** 'before' (default): held before it is applied; 'after': applied, then its answer is held. */
+  stage?: 'before' | 'after';
+}
+
+/** A request `hold` caught; nothing is applied ('before') or answered ('after') until release() or the client hangs up. */
+export interface HeldRequest {
+  method: string;
+  path: string;
+  release(): void;
+  /** Resolves true when the client hung up while the request was held (a 'before' request is then never applied). */
+  readonly abandoned: Promise<boolean>;
+}
+
+interface HoldRule {
+  match: HoldMatch;
+  caught(held: HeldRequest): void;
+}
+
 // Paths the system:public-info-viewer role opens to unauthenticated callers.
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -46,6 +67,7 @@ export class KubernetesTestServer extends LocalApiServer {
   private readonly controllers: Controllers;
   private readonly router = new Router([...metaRoutes, ...coreRoutes, ...appsRoutes]);
   private readonly failRules: FailRule[] = [];
+  private readonly holdRules: HoldRule[] = [];
   private readonly token?: string;
 
   constructor(opts: KubernetesTestServerOptions = {}) {
@@ -83,6 +105,14 @@ export class KubernetesTestServer extends LocalApiServer {
     this.failRules.push({ ...match, status, remaining: times });
   }
 
+  /**
+   * Holds the next matching request (e.g. a slow apiserver, or a client killed mid-call): resolves once it arrives.
+   * Matching is once; later requests pass.
+   */
+  hold(match: HoldMatch): Promise<HeldRequest> {
+    return new Promise((caught) => this.holdRules.push({ match, caught }));
+  }
+
   /** Writes a kubeconfig for this server: cluster, context and user all named lookout-sandbox. */
   writeKubeconfig(file: string): void {
     writeKubeconfig(file, this.url, this.token);
@@ -100,11 +130,31 @@ export class KubernetesTestServer extends LocalApiServer {
     let reply: Reply;
     try {
       const raw = await readBody(req);
+      const gate = this.takeHold(method, target, req);
+      if (gate?.stage === 'before' && (await gate.wait)) return;
       reply = this.dispatch(method, target, raw, req.headers);
+      if (gate?.stage === 'after' && (await gate.wait)) return;
     } catch (e) {
       reply = errorReply(e);
     }
     send(res, reply);
+  }
+
+  /** For a held request: `wait` resolves false on release, true when the client hung up first. */
+  private takeHold(method: string, target: string, req: IncomingMessage): { stage: 'before' | 'after'; wait: Promise<boolean> } | undefined {
+    const dryRun = new URL(target, 'http://x').searchParams.has('dryRun');
+    const index = this.holdRules.findIndex(({ match: m }) => (!m.method || m.method.toUpperCase() === method)
+      && (!m.pathIncludes || target.includes(m.pathIncludes)) && (m.dryRun === undefined || m.dryRun === dryRun));
+    if (index < 0) return undefined;
+    const [rule] = this.holdRules.splice(index, 1);
+    let release!: () => void;
+    const wait = new Promise<boolean>((resolve) => {
+      release = () => resolve(false);
+      if (req.socket.destroyed) resolve(true);
+      req.socket.once('close', () => resolve(true));
+    });
+    rule.caught({ method, path: target, release, abandoned: wait });
+    return { stage: rule.match.stage ?? 'before', wait };
   }
 
   private dispatch(method: string, target: string, raw: string, headers: IncomingHttpHeaders): Reply {

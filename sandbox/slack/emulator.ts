@@ -22,6 +22,7 @@ import type {
   SlackEmulatorOptions,
   StoredChannel,
   StoredFile,
+  UserGroupOption,
   WebApiCall,
 } from './types.js';
 
@@ -123,6 +124,11 @@ export class SlackEmulator {
 
   get apiUrl(): string {
     return `${this.url}/api/`;
+  }
+
+  /** Seeds a user group (`S…`) with its members, or replaces one; usergroups.* answer from it at once. */
+  setUserGroup(group: UserGroupOption): void {
+    this.store.setUserGroup(group);
   }
 
   setAppUrl(url: string): void {

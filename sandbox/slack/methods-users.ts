@@ -1,5 +1,5 @@
 import { slackUser } from './slack-shapes.js';
-import { SlackApiError, paginate, str } from './web-api.js';
+import { SlackApiError, paginate, requireScope, str } from './web-api.js';
 import type { MethodHandler } from './web-api.js';
 
 /** auth.test, users.* and usergroups.*: who the bot is and who else is in the workspace. */
@@ -35,18 +35,21 @@ export const userMethods: Record<string, MethodHandler> = {
     };
   },
 
-  'usergroups.list': (_args, ctx) => ({
-    usergroups: ctx.store.groups.map((g) => ({
+  'usergroups.list': (_args, ctx, call) => {
+    requireScope(call, 'usergroups:read');
+    const usergroups = ctx.store.groups.map((g) => ({
       id: g.id,
       team_id: ctx.store.opts.teamId,
       handle: g.handle,
       name: g.handle,
       is_usergroup: true,
       user_count: g.users.length,
-    })),
-  }),
+    }));
+    return { usergroups };
+  },
 
-  'usergroups.users.list': (args, ctx) => {
+  'usergroups.users.list': (args, ctx, call) => {
+    requireScope(call, 'usergroups:read');
     const group = ctx.store.groups.find((g) => g.id === str(args, 'usergroup'));
     if (!group) throw new SlackApiError('no_such_subteam');
     return { users: [...group.users] };

@@ -76,6 +76,15 @@ export class SlackStore {
     this.groups = opts.userGroups.map((g) => ({ ...g, users: [...g.users] }));
   }
 
+  /** Creates a user group or replaces its handle and members. */
+  setUserGroup(group: UserGroupOption): void {
+    const copy = { ...group, users: [...group.users] };
+    const index = this.groups.findIndex((g) => g.id === group.id);
+    if (index >= 0) this.groups[index] = copy;
+    else this.groups.push(copy);
+    this.touch();
+  }
+
   touch(): void {
     this.version += 1;
   }

@@ -28,9 +28,16 @@ const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 /** A Slack error code such as channel_not_found; becomes `{ ok: false, error: code }`. */
 export class SlackApiError extends Error {
-  constructor(readonly code: string) {
+  /** `extra` goes beside `error` in the response, as Slack's `needed`/`provided` do for missing_scope. */
+  constructor(readonly code: string, readonly extra: Record<string, unknown> = {}) {
     super(code);
   }
+}
+
+/** Refuses the call the way Slack does when the token lacks a scope the method needs. */
+export function requireScope(call: CallInfo, scope: string): void {
+  const scopes = call.auth?.scopes ?? [];
+  if (!scopes.includes(scope)) throw new SlackApiError('missing_scope', { needed: scope, provided: scopes.join(',') });
 }
 
 export interface WebApiResult {
@@ -82,7 +89,7 @@ export class WebApi {
       // Slack names the token's scopes on every response; the Web API client exposes them as response_metadata.scopes.
       return { status: 200, body, headers: auth?.scopes.length ? { 'x-oauth-scopes': auth.scopes.join(',') } : {} };
     } catch (err) {
-      if (err instanceof SlackApiError) return fail(err.code);
+      if (err instanceof SlackApiError) return fail(err.code, err.extra);
       throw err;
     }
   }
@@ -96,8 +103,8 @@ export class WebApi {
   }
 }
 
-function fail(error: string): WebApiResult {
-  return { status: 200, body: { ok: false, error }, headers: {} };
+function fail(error: string, extra: Record<string, unknown> = {}): WebApiResult {
+  return { status: 200, body: { ok: false, error, ...extra }, headers: {} };
 }
 
 export function str(args: Args, key: string): string | undefined {

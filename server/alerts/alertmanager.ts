@@ -53,6 +53,7 @@ export function parseAlertmanager(body: unknown): Alert[] {
       generatorURL: a.generatorURL,
       target: kubernetesTarget(a.labels),
       query: alertQuery({ generatorURL: a.generatorURL, annotations: a.annotations }),
+      ...(payload.groupKey ? { groupKey: payload.groupKey } : {}),
     } satisfies Alert;
   });
 }

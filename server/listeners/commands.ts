@@ -3,12 +3,13 @@ import type { WebClient } from '@slack/web-api';
 import { helpText, parseCommand, type Command } from '../../core/commands.js';
 import { temporalUiLink } from '../../core/config.js';
 import { manualAlert } from '../alerts/manual.js';
+import { describeAuditEvent, type AuditEvent } from '../audit.js';
 import { runSelfCheck } from '../self-check.js';
 import type { ListenerDeps } from './index.js';
 
 
 /** Where a command came from and how to answer it. */
-interface CommandContext {
+export interface CommandContext {
   teamId: string;
   channel: string;
   userId: string;
@@ -19,8 +20,16 @@ interface CommandContext {
   botUserId?: string;
 }
 
+/** How many of the workspace's latest audit events `/lookout status` shows. */
+const STATUS_AUDIT_EVENTS = 5;
+
+/** The listener deps, plus the audit read that `/lookout status` shows when the store offers it. */
+export type CommandDeps = Omit<ListenerDeps, 'store'> & {
+  store: ListenerDeps['store'] & { recentAudit?: (teamId: string, limit: number) => Promise<AuditEvent[]> };
+};
+
 /** `/lookout ...`, `@Lookout ...` and DMs to the bot all land here. Answers are plain mrkdwn text. */
-export async function runCommand(command: Command, ctx: CommandContext, deps: ListenerDeps): Promise<string> {
+export async function runCommand(command: Command, ctx: CommandContext, deps: CommandDeps): Promise<string> {
   switch (command.kind) {
     case 'help':
       return helpText;
@@ -35,11 +44,17 @@ export async function runCommand(command: Command, ctx: CommandContext, deps: Li
       return outcome === 'duplicate' ? 'Already on it.' : `:mag: Diagnosing ${what}; the report will be posted in this channel.`;
     }
     case 'status': {
-      const open = await deps.store.openIncidents(ctx.channel);
-      if (!open.length) return 'No open incidents in this channel.';
+      const [open, audit] = await Promise.all([
+        deps.store.openIncidents(ctx.channel),
+        deps.store.recentAudit?.(ctx.teamId, STATUS_AUDIT_EVENTS) ?? [],
+      ]);
       const lines = open.map((i) => `• *${i.alert_name}* (${i.severity}${i.namespace ? `, ${i.namespace}` : ''}): ${i.status.replace('_', ' ')}, `
         + `since ${i.created_at.toISOString().slice(0, 16).replace('T', ' ')} UTC · <${temporalUiLink(deps.config.temporal, i.workflow_id)}|audit trail>`);
-      return [`*${open.length} open incident${open.length > 1 ? 's' : ''} in this channel*`, ...lines].join('\n');
+      const incidents = open.length
+        ? [`*${open.length} open incident${open.length > 1 ? 's' : ''} in this channel*`, ...lines]
+        : ['No open incidents in this channel.'];
+      const recent = audit.length ? ['*Recent activity in this workspace*', ...audit.map((e) => `• ${describeAuditEvent(e)}`)] : [];
+      return [...incidents, ...recent].join('\n');
     }
     case 'remind': {
       const blocked = await whyCannotPost(ctx.client, ctx.channel);
@@ -79,7 +94,7 @@ async function whyCannotPost(client: WebClient, channel: string): Promise<string
   }
 }
 
-export function registerCommands(app: App, deps: ListenerDeps): void {
+export function registerCommands(app: App, deps: CommandDeps): void {
   app.command(deps.config.slashCommand, async ({ ack, command, respond, client, context, logger }) => {
     await ack();
     const ctx: CommandContext = {

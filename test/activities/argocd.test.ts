@@ -138,7 +138,7 @@ describe('argocdSyncApplication', () => {
     server.refuseSync(DEMO_APP);
     const err = await activities().argocdSyncApplication({ name: DEMO_APP }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ nonRetryable: true, type: 'ArgoCDPermissionDenied' });
+    expect(err).toMatchObject({ nonRetryable: true, type: 'Forbidden' });
     expect((err as Error).message).toContain(`"applications, sync, ${DEMO_PROJECT}/${DEMO_APP}"`);
     expect(server.mutations).toEqual([]);
   });

@@ -99,3 +99,21 @@ test('the tool schema lists only the allowed actions and requires every field', 
   expect(tool.input_schema.additionalProperties).toBe(false);
   expect(proposeRemediationTool().input_schema.properties.action.enum).toEqual([...remediationActions]);
 });
+
+test('argocd_run_resource_action: an Application target and {action, kind, namespace, name}', () => {
+  const app = { kind: 'Application', namespace: 'argocd', name: 'shop' };
+  const params = { action: 'restart', kind: 'Deployment', namespace: 'shop', name: 'cart' };
+  const run = (p: unknown, target: unknown = app) =>
+    validateProposal({ action: 'argocd_run_resource_action', target, params: p, rationale: 'Restart through ArgoCD.' }, opts);
+  expect(run(params)).toEqual({
+    ok: true,
+    remediation: { id: 'p1', action: 'argocd_run_resource_action', target: app, params, rationale: 'Restart through ArgoCD.' },
+  });
+  expect(refusal(run(params, deployment))).toContain('argocd_run_resource_action acts on a Application');
+  expect(refusal(run({ ...params, action: 'rm -rf' }))).toContain('params.action "rm -rf" is not an ArgoCD resource action');
+  expect(refusal(run({ ...params, kind: 'deployment' }))).toContain('params.kind "deployment" is not a Kubernetes kind');
+  expect(refusal(run({ ...params, name: 'Cart!' }))).toContain('params.name "Cart!" is not a valid Kubernetes name');
+  expect(refusal(run({ action: 'restart', kind: 'Deployment', namespace: 'shop' }))).toContain('params.name');
+  expect(refusal(run({ ...params, force: true }))).toContain('unexpected field "force"');
+  expect(JSON.stringify(proposeRemediationTool().description)).toContain('argocd_run_resource_action → Application');
+});

@@ -102,6 +102,13 @@ export const EXPECTED_COLUMNS: Record<string, Record<string, string>> = {
     sentiment: 'text not null',
     created_at: 'timestamptz not null',
   },
+  storms: {
+    id: 'int8 not null', key: 'text not null', channel: 'text not null', leader_workflow_id: 'text not null', thread_ts: 'text',
+    opened_at: 'timestamptz not null', last_joined_at: 'timestamptz not null', closed_at: 'timestamptz', members: 'int4 not null',
+  },
+  storm_members: {
+    storm_id: 'int8 not null', storm_key: 'text not null', workflow_id: 'text not null', alert: 'jsonb not null', joined_at: 'timestamptz not null',
+  },
   audit_events: {
     id: 'int8 not null',
     workflow_id: 'text',
@@ -111,6 +118,9 @@ export const EXPECTED_COLUMNS: Record<string, Record<string, string>> = {
     detail: 'jsonb not null',
     idempotency_key: 'text',
     created_at: 'timestamptz not null',
+    action: 'text',
+    target: 'text',
+    outcome: 'text',
   },
 };
 
@@ -148,6 +158,7 @@ export async function expectInitialSchema(sql: postgres.Sql): Promise<void> {
   expect(indexes.incidents_channel_alert_ts_idx).toMatch(/\(channel, alert_ts\)$/);
   expect(indexes.audit_events_workflow_idx).toMatch(/\(workflow_id, id\)$/);
   expect(indexes.audit_events_idempotency_key_key).toMatch(/UNIQUE INDEX .*\(idempotency_key\)$/);
+  expect(indexes.audit_events_team_created_idx).toMatch(/\(team_id, created_at DESC\)$/);
 
   const rollback = new Error('rollback');
   await expect(

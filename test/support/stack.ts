@@ -49,6 +49,8 @@ export async function startStack(
     DATABASE_URL: process.env.TEST_DATABASE_URL, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken,
     SLACK_API_URL: slack.apiUrl, ALERTS_CHANNEL: 'C0ALERTS', APPROVERS: 'U0ALICE', KUBECONFIG: path.join(dir, 'kubeconfig'),
     PROMETHEUS_URL: prometheus.url,
+    // Seconds, not minutes: verification after a fix, and no storm grouping unless a test asks for it.
+    VERIFY_AFTER_MS: '300', STORM_WINDOW_MS: '0',
     ...env,
   });
   const log = createLogger('stack', 'silent');

@@ -3,12 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import type { createActivities } from '../../activities/index.js';
-import { createAnalysisActivities } from '../../activities/analysis.js';
-import type { Decision, RemediationOutcome } from '../../core/incident.js';
+import type { Decision } from '../../core/incident.js';
 import { createMetrics } from '../../core/metrics.js';
 import { createIncidentGateway } from '../../server/incidents.js';
 import { getIncidentQuery, type IncidentState } from '../../workflows/types.js';
 import { crashLoopAlert, crashLoopFacts } from '../fixtures/alerts.js';
+import { fakeActivities } from '../support/incident-fakes.js';
 import { connectTemporal, unique, workflowBundle } from '../support/temporal.js';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -16,47 +16,6 @@ type Activities = ReturnType<typeof createActivities>;
 let temporal: Awaited<ReturnType<typeof connectTemporal>>;
 beforeAll(async () => { temporal = await connectTemporal(); });
 afterAll(async () => { await temporal.close(); });
-
-/** Activities that record what the workflow asked for, with the real runbook analyser. */
-function fakeActivities(opts: { approvers?: string[]; remediation?: (n: number) => Promise<RemediationOutcome> } = {}) {
-  const calls: { name: string; input: any }[] = [];
-  let remediations = 0;
-  let ts = 1000;
-  const record = (name: string, result?: (input: any) => unknown) => async (input: any) => {
-    calls.push({ name, input });
-    return result?.(input);
-  };
-  // Only what the incident workflow calls; a call to anything else fails the test loudly.
-  const activities: Partial<Activities> = {
-    postAlert: record('postAlert', (i) => ({ channel: i.channel, ts: `${ts++}.000100` })) as Activities['postAlert'],
-    postReport: record('postReport', () => ({ ts: `${ts++}.000200` })) as Activities['postReport'],
-    updateReport: record('updateReport') as Activities['updateReport'],
-    postThreadMessage: record('postThreadMessage', () => ({ ts: `${ts++}.000300` })) as Activities['postThreadMessage'],
-    postChannelMessage: record('postChannelMessage', () => ({ ts: `${ts++}.000400` })) as Activities['postChannelMessage'],
-    uploadThreadFile: record('uploadThreadFile') as Activities['uploadThreadFile'],
-    uploadChart: record('uploadChart') as Activities['uploadChart'],
-    prometheusMetricsQuery: record('prometheusMetricsQuery', () => ({ ok: true, resultType: 'vector', series: [] })) as Activities['prometheusMetricsQuery'],
-    prometheusMetricsQueryRange: record('prometheusMetricsQueryRange', () => ({
-      ok: true, resultType: 'matrix', series: [{ labels: { pod: 'cart-7d9f8b6c5-x2k4p', namespace: 'shop' }, values: [[1795240000, 1], [1795240060, 4], [1795240120, null]] }],
-    })) as Activities['prometheusMetricsQueryRange'],
-    postEphemeral: record('postEphemeral') as Activities['postEphemeral'],
-    addReaction: record('addReaction') as Activities['addReaction'],
-    removeReaction: record('removeReaction') as Activities['removeReaction'],
-    collectKubernetesFacts: record('collectKubernetesFacts', () => crashLoopFacts()) as Activities['collectKubernetesFacts'],
-    collectPrometheusFacts: record('collectPrometheusFacts', () => ({ results: [], problems: ['Prometheus is not configured (set PROMETHEUS_URL)'] })) as Activities['collectPrometheusFacts'],
-    previewRemediations: record('previewRemediations', (i) => Object.fromEntries(i.proposals.map((p: any) => [p.id, { ok: true, text: `would ${p.action} (dry run accepted)` }]))) as Activities['previewRemediations'],
-    runbookDiagnose: createAnalysisActivities().runbookDiagnose,
-    recordIncident: record('recordIncident') as Activities['recordIncident'],
-    recordAudit: record('recordAudit') as Activities['recordAudit'],
-    listApprovers: record('listApprovers', () => ({ anyone: false, userIds: opts.approvers ?? ['U0ALICE'] })) as Activities['listApprovers'],
-    executeRemediation: (async (input) => {
-      calls.push({ name: 'executeRemediation', input });
-      remediations += 1;
-      return opts.remediation ? opts.remediation(remediations) : { proposalId: input.proposal.id, ok: true, summary: 'Deleted pod shop/cart-7d9f8b6c5-x2k4p' };
-    }) as Activities['executeRemediation'],
-  };
-  return { activities, calls, remediationCount: () => remediations, named: (n: string) => calls.filter((c) => c.name === n) };
-}
 
 async function withIncident(
   fakes: ReturnType<typeof fakeActivities>,
@@ -68,7 +27,10 @@ async function withIncident(
   const worker = await Worker.create({
     connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fakes.activities,
   });
-  const gateway = createIncidentGateway(temporal.client, { taskQueue, metrics: createMetrics() });
+  const gateway = createIncidentGateway(temporal.client, {
+    taskQueue, metrics: createMetrics(),
+    waiting: { reminderEveryMs: 3_600_000, escalateAfterReminders: 2, approvalTtlMs: 86_400_000, verifyAfterMs: 0, stormWindowMs: 0 },
+  });
   await worker.runUntil(async () => {
     if (extra.decisionTimeout) {
       await temporal.client.workflow.start('incidentWorkflow', {
@@ -286,6 +248,11 @@ test('a repeated delivery of the same alert starts nothing new, and search attri
     const described = await temporal.client.workflow.getHandle(workflowId).describe();
     const attrs = Object.fromEntries(described.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]));
     expect(attrs).toMatchObject({ AlertName: 'KubePodCrashLooping', AlertSource: 'alertmanager', Severity: 'critical', IncidentStatus: 'awaiting_approval', K8sNamespace: 'shop' });
+    // The memo carries the alert's summary for the Temporal UI's audit view.
+    expect(described.memo).toEqual({
+      summary: 'KubePodCrashLooping: Pod shop/cart-7d9f8b6c5-x2k4p is crash looping', source: 'alertmanager',
+      target: { namespace: 'shop', pod: 'cart-7d9f8b6c5-x2k4p' },
+    });
     await decide({});
     await result(workflowId);
     expect(await gateway.open(alert, { channel: 'C0ALERTS' })).toEqual({ workflowId, outcome: 'duplicate' });

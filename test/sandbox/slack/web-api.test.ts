@@ -218,6 +218,24 @@ test('users and user groups', async () => {
   );
 });
 
+test('user groups can be seeded and replaced; a token without usergroups:read gets missing_scope', async () => {
+  const client = webClient(emulator);
+  emulator.setUserGroup({ id: 'S0SRE', handle: 'sre', users: ['U0CAROL'] });
+  expect((await client.usergroups.users.list({ usergroup: 'S0SRE' })).users).toEqual(['U0CAROL']);
+  emulator.setUserGroup({ id: 'S0SRE', handle: 'sre', users: ['U0BOB', 'U0CAROL'] });
+  expect((await client.usergroups.users.list({ usergroup: 'S0SRE' })).users).toEqual(['U0BOB', 'U0CAROL']);
+  expect((await client.usergroups.list({})).usergroups?.map((g) => g.id)).toEqual(['S0ONCALL', 'S0SRE']);
+
+  const narrow = await startEmulator({ botScopes: ['chat:write'], userGroups: [{ id: 'S0ONCALL', handle: 'oncall', users: [] }] });
+  try {
+    await expect(webClient(narrow).usergroups.users.list({ usergroup: 'S0ONCALL' })).rejects.toMatchObject({
+      data: expect.objectContaining({ ok: false, error: 'missing_scope', needed: 'usergroups:read', provided: 'chat:write' }),
+    });
+  } finally {
+    await narrow.stop();
+  }
+});
+
 test('unknown methods answer unknown_method', async () => {
   await expect(webClient(emulator).apiCall('pins.add', { channel: alerts })).rejects.toMatchObject(
     platform('unknown_method'),

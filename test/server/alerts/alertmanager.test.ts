@@ -34,6 +34,14 @@ describe('parseAlertmanager', () => {
     expect(new Set(alerts.map(incidentWorkflowId)).size).toBe(2);
   });
 
+  test("the notification's groupKey is carried onto each alert, and absent when the webhook has none", () => {
+    const [grouped] = parseAlertmanager({ ...crashLoopWebhook(), groupKey: '{}:{alertname="KubePodCrashLooping"}' });
+    expect(grouped.groupKey).toBe('{}:{alertname="KubePodCrashLooping"}');
+    const ungrouped = crashLoopWebhook();
+    delete ungrouped.groupKey;
+    expect(parseAlertmanager(ungrouped)[0]).not.toHaveProperty('groupKey');
+  });
+
   test('without a fingerprint the label set identifies the alert, independent of label order', () => {
     const body = crashLoopWebhook();
     delete body.alerts[0].fingerprint;
