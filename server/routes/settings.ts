@@ -4,7 +4,7 @@ import type { ServerStore } from '../store.js';
 
 export interface SettingsDeps {
   config: Config;
-  store: Pick<ServerStore, 'recentIncidents'>;
+  store: Pick<ServerStore, 'recentIncidents' | 'recentAudit'>;
   team: { id?: string; name?: string };
 }
 
@@ -15,6 +15,11 @@ export function settingsRoutes({ config, store, team }: SettingsDeps): express.R
   const router = express.Router();
   router.get('/', async (_req, res) => {
     const incidents = await store.recentIncidents(25);
+    // The audit trail outlives Temporal's retention: decisions, refusals, executions, verifications.
+    const audit = team.id ? await store.recentAudit(team.id, 20) : [];
+    const auditRows = audit.map((e) => `<tr><td>${esc(e.createdAt.toISOString().replace('T', ' ').slice(0, 19))}</td>
+      <td>${esc(e.actor ?? 'Lookout')}</td><td>${esc(e.action ?? e.type)}</td><td>${esc(e.target ?? '')}</td><td>${esc(e.outcome ?? '')}</td>
+      <td>${e.workflowId ? `<a href="${esc(temporalUiLink(config.temporal, e.workflowId))}">incident</a>` : ''}</td></tr>`).join('');
     const rows = incidents.map((i) => `<tr><td>${esc(i.created_at.toISOString().replace('T', ' ').slice(0, 19))}</td>
       <td>${esc(i.alert_name)}</td><td>${esc(i.severity)}</td><td><span class="s ${esc(i.status)}">${esc(i.status)}</span></td>
       <td>${esc(i.namespace ?? '')}</td><td><a href="${esc(temporalUiLink(config.temporal, i.workflow_id))}">audit trail</a></td></tr>`).join('');
@@ -32,6 +37,7 @@ ${config.banner ? `<p role="note"><strong>${esc(config.banner)}</strong></p>` : 
 <dt>Approvers</dt><dd>${config.approveAnyone ? 'anyone (sandbox)' : esc(config.approvers.join(', ') || 'nobody yet: set APPROVERS')}</dd>
 <dt>Temporal</dt><dd><a href="${esc(config.temporal.uiUrl)}">${esc(config.temporal.uiUrl)}</a> (namespace ${esc(config.temporal.namespace)})</dd></dl></section>
 <section><h2>Recent incidents</h2>${incidents.length ? `<table><thead><tr><th>Started</th><th>Alert</th><th>Severity</th><th>Status</th><th>Namespace</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No incidents yet.</p>'}</section>
+<section><h2>Audit trail</h2>${audit.length ? `<table><thead><tr><th>Time</th><th>Who</th><th>Action</th><th>Target</th><th>Outcome</th><th></th></tr></thead><tbody>${auditRows}</tbody></table>` : '<p>No decisions or remediations yet.</p>'}</section>
 </main></body></html>`);
   });
   return router;

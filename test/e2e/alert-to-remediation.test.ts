@@ -59,7 +59,14 @@ test('alert -> threaded report -> non-approver refused -> approver approves -> e
   });
   expect(incident).toMatchObject({ status: 'resolved', approved_by: ['U0ALICE'] });
   const audit = await stack.db.sql`select type, actor from audit_events where workflow_id = (select workflow_id from incidents where report_ts = ${report.ts}) order by id`;
-  expect(audit.map((a) => a.type)).toEqual(expect.arrayContaining(['decision.refused', 'decision.approve', 'remediation.applied', 'status.resolved']));
+  expect(audit.map((a) => a.type)).toEqual(expect.arrayContaining([
+    'decision.refused', 'decision.approve', 'remediation.applied', 'remediation.executed', 'remediation.verified', 'status.resolved',
+  ]));
+  // The thread says the fix was verified, and the settings page shows the audit trail.
+  expect(stack.slack.thread('C0ALERTS', alertMessage.ts).some((m) => m.text.startsWith(':white_check_mark: Verified fixed.'))).toBe(true);
+  const page = await (await fetch(`${stack.server.url}/`)).text();
+  expect(page).toMatch(/<td>U0ALICE<\/td><td>pods_delete<\/td><td>Pod\/shop\/cart-7d9f8b6c5-x2k4p<\/td><td>approved<\/td>/);
+  expect(page).toMatch(/<td>Lookout<\/td><td>pods_delete<\/td><td>Pod\/shop\/cart-7d9f8b6c5-x2k4p<\/td><td>fixed<\/td>/);
 });
 
 test('a repeated Alertmanager delivery starts nothing new; the resolved notification closes the incident', async () => {
