@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { WebClient } from '@slack/web-api';
 import type { Remediation } from '../core/diagnosis.js';
-import { needsTwoApprovers, parsePolicy, policyRefusal } from '../core/policy.js';
+import { needsTwoApprovers, parsePolicy, policyRefusal, type StoredPolicy } from '../core/policy.js';
 import type { SlackApi } from './slack.js';
 import type { StoreDeps } from './store.js';
 
@@ -15,6 +15,8 @@ export interface AuthorizeDeps extends Pick<StoreDeps, 'sql' | 'approvers' | 'ap
   /** A group lookup that takes longer is treated as failed (default 5 s). */
   groupLookupTimeoutMs?: number;
   now?: () => number;
+  /** The deployment's policy (POLICY_* variables) for workspaces that have not saved their own in settings. */
+  defaultPolicy?: StoredPolicy;
 }
 
 export interface AuthorizeInput {
@@ -89,7 +91,9 @@ export function createAuthorizeActivities(deps: AuthorizeDeps) {
       }
       if (input.decision === 'reject') return { allowed: true, needsAnotherApprover: false, approvers: shown };
 
-      const parsed = parsePolicy(rows[0]?.policy);
+      const stored = rows[0]?.policy;
+      const saved = stored && typeof stored === 'object' && Object.keys(stored).length > 0;
+      const parsed = parsePolicy(saved ? stored : deps.defaultPolicy);
       if (!parsed.ok) return refuse(`This workspace's remediation policy is invalid (${parsed.problems.join('; ')}); fix it in Lookout's settings.`);
       const rule = policyRefusal(parsed.policy, proposal);
       if (rule) return refuse(rule);

@@ -1,7 +1,7 @@
 import { createAgentActivities } from './agent.js';
 import { createAnalysisActivities } from './analysis.js';
 import { createArgoCdActivities, type ArgoCdDeps } from './argocd.js';
-import { createAuthorizeActivities } from './authorize.js';
+import { createAuthorizeActivities, type AuthorizeDeps } from './authorize.js';
 import { createDigestActivities } from './digest.js';
 import { createKubernetesActivities, type KubernetesDeps } from './kubernetes.js';
 import { createLlmActivities, type LlmDeps } from './llm.js';
@@ -14,7 +14,8 @@ import { createLedger, createStoreActivities, type StoreDeps } from './store.js'
 import { createStormActivities } from './storms.js';
 import { createVerificationActivities } from './verification.js';
 
-export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDeps & SentryDeps & ArgoCdDeps & Partial<LlmDeps>;
+export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDeps & SentryDeps & ArgoCdDeps & Partial<LlmDeps>
+  & Pick<AuthorizeDeps, 'defaultPolicy'>;
 
 /** Every activity the workflows call, built over the clients worker/ creates once. */
 export function createActivities(deps: ActivityDeps) {

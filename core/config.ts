@@ -1,3 +1,4 @@
+import { parsePolicy, type StoredPolicy } from './policy.js';
 import path from 'node:path';
 import { parseEncryptionKey } from './crypto.js';
 
@@ -33,6 +34,8 @@ export interface Config {
   kubeconfig?: string;
   /** A line added to every Slack message, e.g. to say it comes from the sandbox. */
   banner?: string;
+  /** The remediation policy for workspaces without their own (POLICY_*); validated at start. */
+  policy?: StoredPolicy;
   /** How incidents wait for people: reminders, escalation, the proposals' time to live, verification, storms. */
   incidents: {
     reminderEveryMs: number;
@@ -72,6 +75,23 @@ function wholeNumber(value: string | undefined, fallback: number, name: string, 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be a whole number from 0 to ${max}, got '${value}'`);
   return n;
+}
+
+/** POLICY_ALLOWED_ACTIONS, POLICY_NAMESPACES, POLICY_SECOND_APPROVER: undefined when none is set. */
+function policyFromEnv(env: NodeJS.ProcessEnv): StoredPolicy | undefined {
+  const actions = opt(env.POLICY_ALLOWED_ACTIONS);
+  const namespaces = opt(env.POLICY_NAMESPACES);
+  const second = opt(env.POLICY_SECOND_APPROVER);
+  if (!actions && !namespaces && !second) return undefined;
+  if (second && !['true', 'false'].includes(second)) throw new Error(`POLICY_SECOND_APPROVER must be true or false, got '${second}'`);
+  const stored: StoredPolicy = {
+    ...(actions ? { allowedActions: list(actions) as StoredPolicy['allowedActions'] } : {}),
+    ...(namespaces ? { namespaces: list(namespaces) } : {}),
+    ...(second ? { secondApproverForDestructive: second === 'true' } : {}),
+  };
+  const parsed = parsePolicy(stored);
+  if (!parsed.ok) throw new Error(`POLICY_* variables: ${parsed.problems.join('; ')}`);
+  return stored;
 }
 
 /** The model asked when LLM_MODEL is unset. */
@@ -118,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argocd: allOrNothing('ArgoCD', { baseUrl: opt(env.ARGOCD_URL), token: opt(env.ARGOCD_AUTH_TOKEN) }, ['ARGOCD_URL', 'ARGOCD_AUTH_TOKEN']),
     kubeconfig: opt(env.KUBECONFIG),
     banner: opt(env.LOOKOUT_BANNER),
+    policy: policyFromEnv(env),
     incidents: {
       reminderEveryMs: wholeNumber(env.REMINDER_INTERVAL_MS, 30 * 60_000, 'REMINDER_INTERVAL_MS', 7 * 86_400_000) || 30 * 60_000,
       escalateAfterReminders: wholeNumber(env.ESCALATE_AFTER_REMINDERS, 2, 'ESCALATE_AFTER_REMINDERS', 100),

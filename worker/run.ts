@@ -34,6 +34,7 @@ export function buildActivityDeps(config: Config, sql: postgres.Sql, metrics?: M
     sql,
     approvers: config.approvers,
     approveAnyone: config.approveAnyone,
+    defaultPolicy: config.policy,
     metrics,
     pacer: createChannelPacer(sql, { intervalMs: config.slackChannelPaceMs }),
   };

@@ -127,6 +127,15 @@ test('the workspace policy refuses actions and namespaces it does not allow, eve
     .toMatchObject({ allowed: true, needsAnotherApprover: false });
 });
 
+test('the deployment\'s POLICY_* default applies until a workspace saves its own policy', async () => {
+  const decide = activities({ approvers: ['U0ALICE'], defaultPolicy: { namespaces: ['staging'] } });
+  const plain = await workspace({});
+  expect(await decide({ teamId: plain, userId: 'U0ALICE', proposal: proposal('pods_delete', {}, 'shop'), approvedBy: [] }))
+    .toMatchObject({ allowed: false, reason: expect.stringContaining('namespace `shop` (allowed: `staging`)') });
+  const own = await workspace({ policy: { namespaces: ['shop'] } });
+  expect(await decide({ teamId: own, userId: 'U0ALICE', proposal: proposal('pods_delete', {}, 'shop'), approvedBy: [] })).toMatchObject({ allowed: true });
+});
+
 test('an invalid stored policy refuses approvals and says what is wrong', async () => {
   const teamId = await workspace({ approvers: ['U0ALICE'], policy: { allowedActions: ['nuke'] } });
   expect(await activities()({ teamId, userId: 'U0ALICE', proposal: proposal(), approvedBy: [] })).toMatchObject({

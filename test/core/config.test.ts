@@ -22,3 +22,11 @@ test('the LLM: a current default model, per-incident budgets, and one clear line
   expect(() => loadConfig({ LLM_MAX_TOOL_CALLS: 'many' })).toThrow("LLM_MAX_TOOL_CALLS must be a whole number from 0 to 50, got 'many'");
   expect(() => loadConfig({ LLM_MAX_INPUT_TOKENS: '-5' })).toThrow(/LLM_MAX_INPUT_TOKENS must be a whole number/);
 });
+
+test('a default remediation policy from POLICY_* variables, checked at start', () => {
+  expect(loadConfig({}).policy).toBeUndefined();
+  expect(loadConfig({ POLICY_ALLOWED_ACTIONS: 'pods_delete, deployments_scale', POLICY_NAMESPACES: 'shop,team-*', POLICY_SECOND_APPROVER: 'false' }).policy)
+    .toEqual({ allowedActions: ['pods_delete', 'deployments_scale'], namespaces: ['shop', 'team-*'], secondApproverForDestructive: false });
+  expect(() => loadConfig({ POLICY_ALLOWED_ACTIONS: 'nuke' })).toThrow('POLICY_* variables: allowedActions has unknown actions: "nuke"');
+  expect(() => loadConfig({ POLICY_SECOND_APPROVER: 'maybe' })).toThrow("POLICY_SECOND_APPROVER must be true or false, got 'maybe'");
+});
