@@ -2,9 +2,11 @@
 # Installs the Debian packages the test suite drives (idempotent: packages already present are not touched).
 #   docker-compose     validates docker-compose.yml (`docker-compose config`) where no Docker engine runs
 #   fonts-dejavu-core  the font metric charts are drawn with
+#   chromium           the headless browser the settings page's tests drive (playwright-core, executablePath /usr/bin/chromium)
+#   kubectl            validates deploy/kubernetes with `kubectl apply --dry-run=client`
 set -euo pipefail
 
-wanted=(docker-compose fonts-dejavu-core)
+wanted=(docker-compose fonts-dejavu-core chromium kubectl)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
