@@ -11,7 +11,7 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack({ env: { STORM_WINDOW_MS: '600000', SLACK_CHANNEL_PACE_MS: '200' } });
-});
+}, 120_000);
 afterAll(async () => { await stack?.close(); });
 
 test(`${ALERTS} alerts in 10 s join one thread; all recorded, few top-level messages, nothing lost to 429s`, async () => {
