@@ -16,4 +16,7 @@ export const botScopes: Record<string, string> = {
   'reactions:read': 'take approvals and feedback from reactions',
   'reactions:write': 'mark alerts 👀 and ✅',
   'usergroups:read': 'let a user group approve',
+  'channels:manage': 'create a public alerts channel from the settings page',
+  'groups:write': 'create a private alerts channel from the settings page',
+  'channels:join': 'join the channels chosen in settings',
 };

@@ -9,6 +9,7 @@ import { conversationMethods } from './methods-conversations.js';
 import { fileMethods, receiveUpload } from './methods-files.js';
 import { userMethods } from './methods-users.js';
 import { OAuthProvider } from './oauth.js';
+import { OpenIdProvider } from './openid.js';
 import { ResponseUrls } from './response-url.js';
 import type { RecordedResponse } from './response-url.js';
 import { handleSandbox } from './sandbox-routes.js';
@@ -16,13 +17,17 @@ import { SocketModeServer } from './socket-mode.js';
 import { SlackStore } from './store.js';
 import { WebApi } from './web-api.js';
 import type { MethodContext } from './web-api.js';
+import { IncomingWebhooks } from './webhooks.js';
 import type {
+  ChannelOption,
   EmulatedMessage,
   FailureSpec,
   SlackEmulatorOptions,
   StoredChannel,
   StoredFile,
+  StoredUser,
   UserGroupOption,
+  UserOption,
   WebApiCall,
 } from './types.js';
 
@@ -42,6 +47,10 @@ export class SlackEmulator {
   readonly calls: WebApiCall[];
   /** OAuth installs (authorize page, oauth.v2.access) and the tokens they issue; Socket Mode connections and acks. */
   readonly oauth: OAuthProvider;
+  /** Sign in with Slack: `signInAs(userId)` to approve the authorize page at once; `signIns` lists completed ones. */
+  readonly oidc: OpenIdProvider;
+  /** Incoming webhooks: `create()`, `revoke(url)`, `failNext(url, …)`, and every post in `deliveries`. */
+  readonly webhooks: IncomingWebhooks;
   readonly socket: SocketModeServer;
   private readonly store: SlackStore;
   private readonly api: WebApi;
@@ -73,7 +82,9 @@ export class SlackEmulator {
         return url();
       },
     };
-    this.oauth = new OAuthProvider(this.store, opts.oauth, () => this.link.appUrl, opts);
+    this.webhooks = new IncomingWebhooks(this.store, url);
+    this.oauth = new OAuthProvider(this.store, opts.oauth, () => this.link.appUrl, opts, this.webhooks);
+    this.oidc = new OpenIdProvider(this.store, this.oauth, opts.oauth, url);
     this.socket = new SocketModeServer(this.store, url);
     this.api = new WebApi(ctx, (token) => this.oauth.identify(token), {
       ...userMethods,
@@ -81,6 +92,7 @@ export class SlackEmulator {
       ...conversationMethods,
       ...fileMethods,
       ...this.oauth.methods(),
+      ...this.oidc.methods(),
       ...this.socket.methods(),
     });
     this.calls = this.api.calls;
@@ -124,6 +136,40 @@ export class SlackEmulator {
 
   get apiUrl(): string {
     return `${this.url}/api/`;
+  }
+
+  /** Adds (or replaces) a person, e.g. `{ id: 'U0DANA', name: 'dana', isAdmin: true, email: 'dana@corp.test' }`. */
+  addUser(user: UserOption): StoredUser {
+    return structuredClone(this.store.addUser(user));
+  }
+
+  /** Adds a channel as the `channels` option does (the bot is in it unless `isMember: false`). */
+  addChannel(channel: ChannelOption): StoredChannel {
+    return structuredClone(this.store.seedChannel(channel));
+  }
+
+  /** Adds `count` channels named `${prefix}-001`…, e.g. to page through conversations.list; returns their IDs. */
+  addChannels(count: number, opts: Omit<ChannelOption, 'id' | 'name'> & { prefix?: string } = {}): string[] {
+    const { prefix = 'bulk', ...rest } = opts;
+    return Array.from({ length: count }, (_, i) => {
+      const n = String(i + 1).padStart(3, '0');
+      const id = `C0${prefix.toUpperCase().replace(/[^A-Z0-9]/g, '')}${n}`;
+      return this.store.seedChannel({ ...rest, id, name: `${prefix}-${n}` }).id;
+    });
+  }
+
+  /** Archives a channel: it stays listed (unless exclude_archived) and refuses posts and joins. */
+  archiveChannel(ref: string): void {
+    const channel = this.store.channel(ref);
+    if (!channel) throw new Error(`unknown channel ${ref}`);
+    channel.isArchived = true;
+    this.store.touch();
+  }
+
+  /** Messages in the bot's DM with a person (chat.postMessage to a user ID lands there); [] when none was opened. */
+  dm(userId: string): EmulatedMessage[] {
+    const im = this.store.imWith(userId);
+    return im ? this.store.messages(im.id) : [];
   }
 
   /** Seeds a user group (`S…`) with its members, or replaces one; usergroups.* answer from it at once. */
@@ -254,6 +300,13 @@ export class SlackEmulator {
     }
     if (first === 'files' && req.method === 'GET') return this.serveFile(res, rest);
     if (first === 'oauth' && req.method === 'GET') return this.oauth.handleAuthorize(req, res, url);
+    if (first === 'openid' && req.method === 'GET' && rest.startsWith('connect/')) {
+      return this.oidc.handle(res, rest.slice('connect/'.length), url);
+    }
+    if (first === '.well-known' && rest === 'openid-configuration') return sendJson(res, 200, this.oidc.configuration());
+    if (first === 'services' && req.method === 'POST') {
+      return this.webhooks.receive(res, rest, req.headers['content-type'], await readBody(req));
+    }
     if (first === 'response' && req.method === 'POST') {
       const result = this.responseUrls.apply(rest, parseResponseBody(req.headers['content-type'], await readBody(req)));
       return sendJson(res, result.status, result.body);

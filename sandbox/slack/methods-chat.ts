@@ -31,6 +31,7 @@ function target(ctx: MethodContext, args: Args): StoredChannel {
   const ref = str(args, 'channel');
   if (ref && /^[UW]/.test(ref) && ctx.store.users.has(ref)) return ctx.store.openIm(ref);
   const channel = requireChannel(ctx, args);
+  if (channel.isArchived) throw new SlackApiError('is_archived');
   if (!channel.members.includes(ctx.store.opts.botUserId)) throw new SlackApiError('not_in_channel');
   return channel;
 }

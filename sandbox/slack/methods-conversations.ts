@@ -1,6 +1,6 @@
 import { slackChannel, slackMessage } from './slack-shapes.js';
 import { slackId, compareTs } from './store.js';
-import { SlackApiError, bool, list, paginate, requireChannel, str } from './web-api.js';
+import { SlackApiError, bool, list, paginate, requireChannel, requireScope, str } from './web-api.js';
 import type { Args, MethodContext, MethodHandler } from './web-api.js';
 import type { StoredChannel } from './types.js';
 
@@ -12,6 +12,18 @@ const TYPE_OF: Record<string, (c: StoredChannel) => boolean> = {
   mpim: (c) => c.kind === 'mpim',
   im: (c) => c.kind === 'im',
 };
+
+/** The read scope each conversation type needs, as conversations.list and conversations.info check them. */
+const READ_SCOPE: Record<string, string> = {
+  public_channel: 'channels:read',
+  private_channel: 'groups:read',
+  mpim: 'mpim:read',
+  im: 'im:read',
+};
+
+function typeOf(c: StoredChannel): string {
+  return c.kind === 'channel' ? (c.isPrivate ? 'private_channel' : 'public_channel') : c.kind;
+}
 
 /** Slack's channel-name rules and the error each broken rule produces. */
 export function channelNameError(name: string | undefined, taken: (n: string) => boolean): string | undefined {
@@ -43,21 +55,36 @@ function inWindow(ts: string, args: Args): boolean {
 }
 
 export const conversationMethods: Record<string, MethodHandler> = {
-  'conversations.list': (args, ctx) => {
+  // Private channels, DMs and group DMs appear only when the bot is in them, as for a real bot token.
+  'conversations.list': (args, ctx, call) => {
     const types = list(args, 'types');
-    const wanted = (types.length ? types : ['public_channel']).map((t) => TYPE_OF[t]).filter(Boolean);
+    const asked = types.length ? types : ['public_channel'];
+    const unknown = asked.find((t) => !TYPE_OF[t]);
+    if (unknown) throw new SlackApiError('invalid_types');
+    for (const t of asked) requireScope(call, READ_SCOPE[t]);
+    const wanted = asked.map((t) => TYPE_OF[t]);
     const bot = ctx.store.opts.botUserId;
+    const skipArchived = bool(args, 'exclude_archived');
     const visible = [...ctx.store.channels.values()].filter(
-      (c) => wanted.some((f) => f(c)) && (!c.isPrivate || c.members.includes(bot)),
+      (c) => wanted.some((f) => f(c)) && (!c.isPrivate || c.members.includes(bot)) && !(skipArchived && c.isArchived),
     );
     const { page, meta } = paginate(visible, args);
     return { channels: page.map((c) => slackChannel(ctx.store, c)), response_metadata: meta };
   },
 
-  'conversations.info': (args, ctx) => ({ channel: slackChannel(ctx.store, requireChannel(ctx, args)) }),
+  'conversations.info': (args, ctx, call) => {
+    const channel = requireChannel(ctx, args);
+    requireScope(call, READ_SCOPE[typeOf(channel)]);
+    if (channel.isPrivate && !channel.members.includes(ctx.store.opts.botUserId))
+      throw new SlackApiError('channel_not_found');
+    return { channel: slackChannel(ctx.store, channel) };
+  },
 
-  'conversations.create': (args, ctx) => {
+  'conversations.create': (args, ctx, call) => {
+    const isPrivate = bool(args, 'is_private');
+    requireScope(call, isPrivate ? 'groups:write' : 'channels:manage');
     const name = str(args, 'name');
+    // Archived channels keep their names, so they are taken too.
     const taken = (n: string) => [...ctx.store.channels.values()].some((c) => c.kind === 'channel' && c.name === n);
     const error = channelNameError(name, taken);
     if (error || !name) throw new SlackApiError(error ?? 'invalid_name_required');
@@ -66,17 +93,22 @@ export const conversationMethods: Record<string, MethodHandler> = {
       id: slackId('C'),
       name,
       kind: 'channel',
-      isPrivate: bool(args, 'is_private'),
+      isPrivate,
       members: [bot],
       creator: bot,
     });
     return { channel: slackChannel(ctx.store, channel) };
   },
 
-  'conversations.join': (args, ctx) => {
+  'conversations.join': (args, ctx, call) => {
+    requireScope(call, 'channels:join');
     const channel = requireChannel(ctx, args);
+    // The bot cannot tell a private channel it is not in from a missing one.
+    if (channel.isPrivate && !channel.members.includes(ctx.store.opts.botUserId))
+      throw new SlackApiError('channel_not_found');
     if (channel.kind !== 'channel' || channel.isPrivate)
       throw new SlackApiError('method_not_supported_for_channel_type');
+    if (channel.isArchived) throw new SlackApiError('is_archived');
     const bot = ctx.store.opts.botUserId;
     const already = channel.members.includes(bot);
     if (!already) {

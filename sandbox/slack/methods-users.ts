@@ -1,5 +1,5 @@
 import { slackUser } from './slack-shapes.js';
-import { SlackApiError, paginate, requireScope, str } from './web-api.js';
+import { SlackApiError, hasScope, paginate, requireScope, str } from './web-api.js';
 import type { MethodHandler } from './web-api.js';
 
 /** auth.test, users.* and usergroups.*: who the bot is and who else is in the workspace. */
@@ -20,16 +20,18 @@ export const userMethods: Record<string, MethodHandler> = {
     };
   },
 
-  'users.info': (args, ctx) => {
+  'users.info': (args, ctx, call) => {
+    requireScope(call, 'users:read');
     const user = ctx.store.users.get(str(args, 'user') ?? '');
     if (!user) throw new SlackApiError('user_not_found');
-    return { user: slackUser(ctx.store, user) };
+    return { user: slackUser(ctx.store, user, hasScope(call, 'users:read.email')) };
   },
 
-  'users.list': (args, ctx) => {
+  'users.list': (args, ctx, call) => {
+    requireScope(call, 'users:read');
     const { page, meta } = paginate([...ctx.store.users.values()], args, 200);
     return {
-      members: page.map((u) => slackUser(ctx.store, u)),
+      members: page.map((u) => slackUser(ctx.store, u, hasScope(call, 'users:read.email'))),
       cache_ts: Math.floor(Date.now() / 1000),
       response_metadata: meta,
     };

@@ -3,9 +3,10 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { botScopes } from '../../core/slack-scopes.js';
 import { sendText } from './http-util.js';
 import type { SlackStore } from './store.js';
-import { SlackApiError, str } from './web-api.js';
+import { SlackApiError, bool, str } from './web-api.js';
 import type { Args, MethodHandler } from './web-api.js';
-import type { OAuthOptions, OAuthTeamOption, TokenIdentity } from './types.js';
+import type { IncomingWebhooks } from './webhooks.js';
+import type { OAuthOptions, OAuthTeamOption, Revocation, TokenIdentity } from './types.js';
 
 /**
  * Slack's side of OAuth v2 for the emulator: the authorize page (which redirects back with `code` and `state`),
@@ -18,6 +19,8 @@ interface Grant {
   scopes: string[];
   userScopes: string[];
   redirectUri?: string;
+  /** The channel a person picked for the incoming-webhook scope. */
+  webhookChannel?: string;
   expires: number;
   used: boolean;
 }
@@ -40,12 +43,16 @@ export class OAuthProvider {
   readonly teams: Team[];
   /** Every install completed through oauth.v2.access, in order. */
   readonly installs: IssuedInstall[] = [];
+  /** Every token auth.revoke or an uninstall took back, in order (test=true calls too, flagged). */
+  readonly revocations: Revocation[] = [];
+  private readonly revoked = new Set<string>();
 
   constructor(
     private readonly store: SlackStore,
     private readonly options: OAuthOptions | undefined,
     private readonly appUrl: () => string | undefined,
     tokens: { botToken: string; appToken?: string; botScopes?: string[] },
+    private readonly webhooks?: IncomingWebhooks,
   ) {
     const { teamId, teamName, botUserId, botId, users } = store.opts;
     const installer = users[0]?.id ?? 'U0INSTALLER';
@@ -58,8 +65,23 @@ export class OAuthProvider {
     if (tokens.appToken) this.tokens.set(tokens.appToken, { kind: 'app', teamId, teamName, scopes: ['connections:write'] });
   }
 
-  identify(token: string): TokenIdentity | undefined {
-    return this.tokens.get(token);
+  identify(token: string): TokenIdentity | 'revoked' | undefined {
+    return this.revoked.has(token) ? 'revoked' : this.tokens.get(token);
+  }
+
+  /** Registers a token another flow issued (Sign in with Slack). */
+  issue(token: string, identity: TokenIdentity): void {
+    this.tokens.set(token, identity);
+  }
+
+  /** Takes a token back: later calls with it get token_revoked. */
+  revoke(token: string, test = false): void {
+    const who = this.tokens.get(token);
+    if (!who) return;
+    this.revocations.push({ token, kind: who.kind, teamId: who.teamId, userId: who.userId, test, at: Date.now() });
+    if (test) return;
+    this.tokens.delete(token);
+    this.revoked.add(token);
   }
 
   team(id: string): Team | undefined {
@@ -73,9 +95,10 @@ export class OAuthProvider {
     for (const [token, who] of this.tokens) {
       const mine = who.kind !== 'app' && (who.teamId === teamId || (team?.isEnterpriseInstall && who.enterpriseId === team.enterpriseId));
       if (!mine) continue;
-      this.tokens.delete(token);
+      this.revoke(token);
       if (who.userId) revoked[who.kind === 'bot' ? 'bot' : 'oauth'].push(who.userId);
     }
+    this.webhooks?.revokeTeam(teamId);
     return revoked;
   }
 
@@ -106,9 +129,20 @@ export class OAuthProvider {
     const team = chosen ? this.team(chosen) : this.teams.length === 1 ? this.teams[0] : undefined;
     if (chosen && !team) return sendText(res, 400, `team_not_found: ${chosen}`);
     if (!team) return this.chooser(res, url, scopes);
+    // Slack's consent screen asks where an incoming webhook should post; `channel=` answers it (default: first channel).
+    let webhookChannel: string | undefined;
+    if (scopes.includes('incoming-webhook')) {
+      const picked = q.get('channel');
+      const channel = picked
+        ? this.store.channel(picked)
+        : [...this.store.channels.values()].find((c) => c.kind === 'channel' && !c.isPrivate && !c.isArchived);
+      if (!channel || channel.kind !== 'channel') return sendText(res, 400, `channel_not_found: ${picked ?? '(none)'}`);
+      webhookChannel = channel.id;
+    }
     const code = `${Date.now()}.${randomBytes(12).toString('hex')}`;
     const userScopes = (q.get('user_scope') ?? '').split(',').filter(Boolean);
-    this.grants.set(code, { team, scopes, userScopes, redirectUri, expires: Date.now() + CODE_TTL_MS, used: false });
+    const expires = Date.now() + CODE_TTL_MS;
+    this.grants.set(code, { team, scopes, userScopes, redirectUri, webhookChannel, expires, used: false });
     back({ code });
   }
 
@@ -129,7 +163,7 @@ export class OAuthProvider {
     return {
       'oauth.v2.access': (args, _ctx, call) => this.exchange(args, call.headers),
       'auth.revoke': (args, _ctx, call) => {
-        if (args.test !== true && args.test !== 'true' && call.token) this.tokens.delete(call.token);
+        if (call.token) this.revoke(call.token, bool(args, 'test'));
         return { revoked: true };
       },
       // The workspaces a token may act in: its own, or for an org-wide install every workspace of the org.
@@ -147,7 +181,7 @@ export class OAuthProvider {
     };
   }
 
-  private checkClient(args: Args, headers: IncomingHttpHeaders): void {
+  checkClient(args: Args, headers: IncomingHttpHeaders): void {
     // Client credentials come as form fields or as HTTP Basic auth, as Slack accepts both.
     const basic = /^Basic\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
     const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
@@ -176,7 +210,18 @@ export class OAuthProvider {
       this.tokens.set(userToken, { kind: 'user', ...owner, userId: team.installerUserId, scopes: grant.userScopes });
     }
     this.installs.push({ teamId: team.id, enterpriseId: team.enterpriseId, botToken, userToken });
+    const hook = grant.webhookChannel ? this.webhooks?.create({ channel: grant.webhookChannel, teamId: team.id }) : undefined;
     return {
+      ...(hook
+        ? {
+            incoming_webhook: {
+              channel: hook.channel,
+              channel_id: hook.channelId,
+              configuration_url: hook.configurationUrl,
+              url: hook.url,
+            },
+          }
+        : {}),
       app_id: this.store.opts.appId,
       authed_user: userToken
         ? { id: team.installerUserId, scope: grant.userScopes.join(','), access_token: userToken, token_type: 'user' }

@@ -91,7 +91,7 @@ export function slackChannel(store: SlackStore, c: StoredChannel): Record<string
     is_private: c.isPrivate,
     created: c.created,
     creator: c.creator,
-    is_archived: false,
+    is_archived: c.isArchived === true,
     is_general: false,
     is_shared: false,
     is_org_shared: false,
@@ -103,7 +103,15 @@ export function slackChannel(store: SlackStore, c: StoredChannel): Record<string
   };
 }
 
-export function slackUser(store: SlackStore, u: StoredUser): Record<string, unknown> {
+/** A person as users.info shows them; `email` only for a token with users:read.email, as in Slack. */
+export function slackUser(store: SlackStore, u: StoredUser, withEmail = false): Record<string, unknown> {
+  const profile: Record<string, unknown> = {
+    real_name: u.realName,
+    display_name: u.name,
+    real_name_normalized: u.realName,
+    team: store.opts.teamId,
+  };
+  if (withEmail && u.email) profile.email = u.email;
   return {
     id: u.id,
     team_id: store.opts.teamId,
@@ -111,10 +119,14 @@ export function slackUser(store: SlackStore, u: StoredUser): Record<string, unkn
     real_name: u.realName,
     deleted: false,
     is_bot: u.isBot,
-    is_admin: false,
+    is_admin: u.isAdmin === true,
+    is_owner: u.isOwner === true,
+    is_primary_owner: u.isPrimaryOwner === true,
+    is_restricted: false,
+    is_ultra_restricted: false,
     is_app_user: false,
     tz: 'UTC',
     tz_offset: 0,
-    profile: { real_name: u.realName, display_name: u.name, real_name_normalized: u.realName, team: store.opts.teamId },
+    profile,
   };
 }

@@ -59,21 +59,46 @@ export class SlackStore {
       realName: opts.botName,
       isBot: true,
     });
-    for (const u of opts.users)
-      this.users.set(u.id, { id: u.id, name: u.name, realName: u.realName ?? u.name, isBot: false });
-    const people = opts.users.map((u) => u.id);
-    for (const c of opts.channels) {
-      const members = c.isMember === false ? people : [opts.botUserId, ...people];
-      this.addChannel({
-        id: c.id,
-        name: c.name,
-        kind: 'channel',
-        isPrivate: c.isPrivate ?? false,
-        members,
-        creator: people[0] ?? opts.botUserId,
-      });
-    }
+    for (const u of opts.users) this.addUser(u);
+    for (const c of opts.channels) this.seedChannel(c);
     this.groups = opts.userGroups.map((g) => ({ ...g, users: [...g.users] }));
+  }
+
+  /** Adds or replaces a person; owners count as admins, as users.info reports them. */
+  addUser(u: UserOption): StoredUser {
+    const owner = u.isOwner === true || u.isPrimaryOwner === true;
+    const user: StoredUser = {
+      id: u.id,
+      name: u.name,
+      realName: u.realName ?? u.name,
+      isBot: false,
+      email: u.email ?? `${u.name}@example.com`,
+      isAdmin: u.isAdmin === true || owner,
+      isOwner: owner,
+      isPrimaryOwner: u.isPrimaryOwner === true,
+    };
+    this.users.set(u.id, user);
+    this.touch();
+    return user;
+  }
+
+  /** A seeded channel: every seeded person is in it, and the bot too unless `isMember: false`. */
+  seedChannel(c: ChannelOption): StoredChannel {
+    const people = this.opts.users.map((u) => u.id);
+    return this.addChannel({
+      id: c.id,
+      name: c.name,
+      kind: 'channel',
+      isPrivate: c.isPrivate ?? false,
+      members: c.isMember === false ? people : [this.opts.botUserId, ...people],
+      creator: people[0] ?? this.opts.botUserId,
+      isArchived: c.isArchived === true,
+    });
+  }
+
+  /** The bot's DM with a person, if one was opened. */
+  imWith(userId: string): StoredChannel | undefined {
+    return [...this.channels.values()].find((c) => c.kind === 'im' && c.imUser === userId);
   }
 
   /** Creates a user group or replaces its handle and members. */
@@ -107,7 +132,7 @@ export class SlackStore {
 
   /** A DM between the bot and one person; the ID is stable so tests can predict it. */
   openIm(userId: string): StoredChannel {
-    const existing = [...this.channels.values()].find((c) => c.kind === 'im' && c.imUser === userId);
+    const existing = this.imWith(userId);
     if (existing) return existing;
     const id = `D${userId.replace(/^[UW]/, '')}`;
     return this.addChannel({

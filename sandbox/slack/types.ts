@@ -52,6 +52,37 @@ export interface OAuthTeamOption {
   installerUserId?: string;
 }
 
+/** One `<emulator>/services/T…/B…/<secret>` URL, as oauth.v2.access returns it for the incoming-webhook scope. */
+export interface IncomingWebhook {
+  url: string;
+  teamId: string;
+  /** `#name` of the channel it posts to, as Slack reports it. */
+  channel: string;
+  channelId: string;
+  configurationUrl: string;
+  /** The B… ID its messages carry as bot_id. */
+  botId: string;
+  revoked: boolean;
+}
+
+/** What a webhook answers instead of posting, e.g. `{ status: 500, body: 'rollup_error' }`. */
+export interface WebhookFailure {
+  status: number;
+  body: string;
+  /** Seconds, sent as Retry-After (for a 429). */
+  retryAfter?: number;
+}
+
+/** A token that auth.revoke (or an uninstall) revoked; `test` when auth.revoke ran with test=true and kept it. */
+export interface Revocation {
+  token: string;
+  kind: TokenIdentity['kind'];
+  teamId?: string;
+  userId?: string;
+  test: boolean;
+  at: number;
+}
+
 /** Who a token belongs to: the emulator's bot token, the app token, or one issued by oauth.v2.access. */
 export interface TokenIdentity {
   kind: 'bot' | 'user' | 'app';
@@ -76,12 +107,19 @@ export interface ChannelOption {
   isPrivate?: boolean;
   /** Whether the bot is already a member (default true). */
   isMember?: boolean;
+  isArchived?: boolean;
 }
 
 export interface UserOption {
   id: string;
   name: string;
   realName?: string;
+  /** Default `${name}@example.com`; users.* show it only to a token with users:read.email. */
+  email?: string;
+  /** Workspace admin; owners are admins too, as in users.info. */
+  isAdmin?: boolean;
+  isOwner?: boolean;
+  isPrimaryOwner?: boolean;
 }
 
 export interface UserGroupOption {
@@ -134,6 +172,7 @@ export interface StoredChannel {
   creator: string;
   /** The other person of a DM. */
   imUser?: string;
+  isArchived?: boolean;
 }
 
 export interface StoredUser {
@@ -141,6 +180,10 @@ export interface StoredUser {
   name: string;
   realName: string;
   isBot: boolean;
+  email?: string;
+  isAdmin?: boolean;
+  isOwner?: boolean;
+  isPrimaryOwner?: boolean;
 }
 
 export interface StoredFile {

@@ -22,7 +22,7 @@ export interface CallInfo {
 export type MethodHandler = (args: Args, ctx: MethodContext, call: CallInfo) => Record<string, unknown>;
 
 /** Methods that authenticate with client credentials instead of a token. */
-const TOKENLESS = new Set(['oauth.v2.access', 'oauth.access']);
+const TOKENLESS = new Set(['oauth.v2.access', 'oauth.access', 'openid.connect.token']);
 /** Methods that take only an app-level token (xapp-); every other method refuses one. */
 const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
@@ -32,6 +32,10 @@ export class SlackApiError extends Error {
   constructor(readonly code: string, readonly extra: Record<string, unknown> = {}) {
     super(code);
   }
+}
+
+export function hasScope(call: CallInfo, scope: string): boolean {
+  return call.auth?.scopes.includes(scope) ?? false;
 }
 
 /** Refuses the call the way Slack does when the token lacks a scope the method needs. */
@@ -52,7 +56,8 @@ export class WebApi {
 
   constructor(
     private readonly ctx: MethodContext,
-    private readonly identify: (token: string) => TokenIdentity | undefined,
+    /** 'revoked' for a token auth.revoke or an uninstall took back: Slack answers token_revoked, not invalid_auth. */
+    private readonly identify: (token: string) => TokenIdentity | 'revoked' | undefined,
     private readonly methods: Record<string, MethodHandler>,
   ) {}
 
@@ -77,9 +82,11 @@ export class WebApi {
     if (!handler) return fail('unknown_method');
     const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof bodyToken === 'string' ? bodyToken : undefined);
-    const auth = token ? this.identify(token) : undefined;
+    const who = token ? this.identify(token) : undefined;
+    const auth = who === 'revoked' ? undefined : who;
     if (!TOKENLESS.has(method)) {
       if (!token) return fail('not_authed');
+      if (who === 'revoked') return fail('token_revoked');
       if (!auth) return fail('invalid_auth');
       if ((auth.kind === 'app') !== APP_TOKEN_METHODS.has(method)) return fail('not_allowed_token_type');
       call.teamId = auth.teamId;

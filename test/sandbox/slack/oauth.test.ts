@@ -59,7 +59,7 @@ test('oauth.v2.access returns a v2 response with a token that works for that tea
   const token = (res as { access_token: string }).access_token;
   expect(await webClient(slack, {}, token).auth.test()).toMatchObject({ team_id: 'T0SANDBOX', user_id: 'U0LOOKOUT' });
   await webClient(slack, {}, token).auth.revoke();
-  await expect(webClient(slack, {}, token).auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
+  await expect(webClient(slack, {}, token).auth.test()).rejects.toMatchObject({ data: { error: 'token_revoked' } });
   expect((await webClient(slack).auth.test()).ok).toBe(true);
 });
 
