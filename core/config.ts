@@ -27,6 +27,8 @@ export interface Config {
   /** Anyone may approve: only ever set by the sandbox, never by a real deployment's defaults. */
   approveAnyone: boolean;
   alertWebhookToken?: string;
+  /** Single-workspace and Socket modes: the token an admin signs in to the settings page with (ADMIN_TOKEN). */
+  adminToken?: string;
   encryptionKey?: string;
   prometheusUrl?: string;
   sentry?: { baseUrl: string; token: string; org: string };
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     approvers: list(env.APPROVERS),
     approveAnyone: false,
     alertWebhookToken: opt(env.ALERT_WEBHOOK_TOKEN),
+    adminToken: opt(env.ADMIN_TOKEN),
     encryptionKey,
     prometheusUrl: opt(env.PROMETHEUS_URL),
     sentry: allOrNothing('Sentry', { baseUrl: opt(env.SENTRY_URL), token: opt(env.SENTRY_AUTH_TOKEN), org: opt(env.SENTRY_ORG) },

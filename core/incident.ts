@@ -12,6 +12,8 @@ export interface Decision {
   /** ISO time the person acted, as Slack reported it. */
   at: string;
   via: 'button' | 'reaction';
+  /** The message a button was pressed on, when the server could not check it was this incident's report. */
+  report?: { channel: string; ts: string };
 }
 
 export interface RemediationOutcome {

@@ -13,6 +13,10 @@ import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
 import { settingsRoutes } from './routes/settings.js';
 import { INSTALL_PATH, oauthReceiverOptions } from './slack-install.js';
+import { malformedSlackRequest, slackReplayGuard } from './slack-request-guard.js';
+import type { Cipher } from '../core/crypto.js';
+import { createSlackAdmin } from './settings/slack-admin.js';
+import type { SettingsStore } from './settings/store.js';
 import type { ServerStore } from './store.js';
 
 export interface ServerDeps {
@@ -25,6 +29,8 @@ export interface ServerDeps {
   /** Where OAuth installs are kept; required in OAuth mode. */
   installations?: WorkspaceInstallations;
   forgetWorkspace: LifecycleDeps['forgetWorkspace'];
+  /** The settings page: its queries, the cipher for webhook URLs, and the key its session cookies are signed with. */
+  settings: { store: SettingsStore; cipher: Cipher; sessionSecret: () => Buffer };
 }
 
 export interface LookoutServer {
@@ -34,6 +40,10 @@ export interface LookoutServer {
   url: string;
   close(): Promise<void>;
 }
+
+/** The limit on every request body (CONTRACT: bodies over 1 MB get 413); Bolt's own default is 4 MB. */
+const SLACK_BODY_LIMIT = 1024 * 1024;
+const receiverLimits = { bodyLimit: SLACK_BODY_LIMIT, processEventErrorHandler: malformedSlackRequest };
 
 interface Team {
   team_id?: string;
@@ -50,6 +60,9 @@ export async function startServer(deps: ServerDeps): Promise<LookoutServer> {
   const mode = requireSlackMode(config.slack);
   const web = express();
   web.disable('x-powered-by');
+  if (mode.kind !== 'socket') {
+    web.post('/slack/events', slackReplayGuard({ signingSecret: mode.signingSecret, bodyLimit: SLACK_BODY_LIMIT }));
+  }
   const { bolt, team, socket } = await createBolt(mode, web, deps);
   registerListeners(bolt, deps);
   registerLifecycle(bolt, { forgetWorkspace: deps.forgetWorkspace, installations: deps.installations });
@@ -63,7 +76,12 @@ export async function startServer(deps: ServerDeps): Promise<LookoutServer> {
   };
   web.use(healthRoutes({ checks: deps.checks, metrics: deps.metrics }));
   web.use(alertRoutes({ ...deps, alertsChannel, webhookToken: config.alertWebhookToken }));
-  web.use(settingsRoutes({ config, store: deps.store, team: { id: team.team_id, name: team.team } }));
+  web.use(settingsRoutes({
+    ...deps.settings, config, log, installations: deps.installations, slack: createSlackAdmin(config.slack.apiUrl),
+    // Only the sandbox sets approveAnyone: its settings page is open, like the rest of the sandbox.
+    mode: mode.kind === 'single' && config.approveAnyone ? 'sandbox' : mode.kind,
+    team: { id: team.team_id, name: team.team },
+  }));
 
   const server = http.createServer(web);
   await new Promise<void>((resolve, reject) => {
@@ -103,14 +121,16 @@ async function createBolt(mode: SlackMode, web: express.Express, deps: ServerDep
   const logger = boltLogger(log);
   const clientOptions = slackClientOptions(config);
   if (mode.kind === 'single') {
-    const receiver = new ExpressReceiver({ signingSecret: mode.signingSecret, endpoints: '/slack/events', app: web, logger });
+    const receiver = new ExpressReceiver({
+      signingSecret: mode.signingSecret, endpoints: '/slack/events', app: web, logger, ...receiverLimits,
+    });
     const bolt = new App({ token: mode.botToken, receiver, clientOptions, logger, deferInitialization: true });
     return { bolt, team: await verifySlack(bolt, config.slack.apiUrl, 'SLACK_BOT_TOKEN') };
   }
   if (mode.kind === 'oauth') {
     if (!deps.installations) throw new Error('OAuth mode needs an installation store (server/run.ts builds one)');
     const receiver = new ExpressReceiver({
-      signingSecret: mode.signingSecret, endpoints: '/slack/events', app: web, logger,
+      signingSecret: mode.signingSecret, endpoints: '/slack/events', app: web, logger, ...receiverLimits,
       ...oauthReceiverOptions(mode, { apiUrl: config.slack.apiUrl, installationStore: deps.installations, log }),
     });
     // No token: Bolt's authorize asks the installation store for each event's workspace.

@@ -19,8 +19,11 @@ export interface IncidentGateway {
   decide(workflowId: string, decision: Decision): Promise<boolean>;
   /** A durable reminder; the same request ID never schedules two. */
   remind(input: ReminderInput, requestId: string): Promise<{ workflowId: string; outcome: 'started' | 'duplicate' }>;
-  /** Where the incident's report is, asked of the workflow itself; undefined when it is not open. */
-  reportOf(workflowId: string): Promise<{ channel?: string; ts?: string } | undefined>;
+  /**
+   * Where the incident's report is and which workspace it belongs to, asked of the workflow itself; undefined when it
+   * is not open; `unknown` when no worker answered in time (the workflow then checks the report itself).
+   */
+  reportOf(workflowId: string): Promise<{ channel?: string; ts?: string; teamId?: string; unknown?: boolean } | undefined>;
 }
 
 export interface GatewayOptions {
@@ -96,10 +99,15 @@ export function createIncidentGateway(client: Client, opts: GatewayOptions): Inc
 
     async reportOf(workflowId) {
       try {
-        const state = await client.workflow.getHandle(workflowId).query(getIncidentQuery);
-        return { channel: state.channel, ts: state.reportTs };
+        // A query needs a worker; while none polls (a restart, a crash) the answer is "unknown", not a long wait.
+        const state = await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(workflowId).query(getIncidentQuery));
+        return { channel: state.channel, ts: state.reportTs, teamId: await startedFor(client, workflowId) };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
+        if (isDeadline(err)) {
+          const teamId = await startedFor(client, workflowId).catch(() => undefined);
+          return { unknown: true, teamId };
+        }
         throw err;
       }
     },
@@ -114,6 +122,23 @@ function waitingInput(alert: Alert, channel: string, waiting: Config['incidents'
     verifyAfter: waiting.verifyAfterMs,
     ...(waiting.stormWindowMs > 0 ? { storm: { key: stormKey(alert, { channel: alert.slack?.channel ?? channel }), windowMs: waiting.stormWindowMs } } : {}),
   };
+}
+
+/** The workspace an incident was started for, read from its start event (its state does not carry it). */
+const QUERY_DEADLINE_MS = 3_000;
+
+function isDeadline(err: unknown): boolean {
+  const e = err as { code?: number; cause?: { code?: number } };
+  // gRPC DEADLINE_EXCEEDED (4), possibly wrapped by the client.
+  return e?.code === 4 || e?.cause?.code === 4 || /deadline/i.test(String((err as Error)?.message ?? ''));
+}
+
+async function startedFor(client: Client, workflowId: string): Promise<string | undefined> {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace, execution: { workflowId }, maximumPageSize: 1,
+  });
+  const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return payload ? client.options.loadedDataConverter.payloadConverter.fromPayload<IncidentInput>(payload).teamId : undefined;
 }
 
 async function signalIfOpen(send: () => Promise<void>): Promise<boolean> {

@@ -7,10 +7,18 @@ export function createServerStore(sql: postgres.Sql) {
     /** The workspace's latest audit events, newest first, for `/lookout status`. */
     recentAudit: (teamId: string, limit: number) => recentAudit(sql, { teamId, limit }),
     /** The incident whose report message this is, so a button or reaction can only address its own incident. */
-    async findIncidentByReport(channel: string, ts: string): Promise<{ workflowId: string } | undefined> {
-      const rows = await sql<{ workflow_id: string }[]>`
-        select workflow_id from incidents where channel = ${channel} and report_ts = ${ts} limit 1`;
-      return rows[0] ? { workflowId: rows[0].workflow_id } : undefined;
+    async findIncidentByReport(channel: string, ts: string): Promise<{ workflowId: string; teamId?: string } | undefined> {
+      const rows = await sql<{ workflow_id: string; team_id: string | null }[]>`
+        select workflow_id, team_id from incidents where channel = ${channel} and report_ts = ${ts} limit 1`;
+      return rows[0] ? { workflowId: rows[0].workflow_id, teamId: rows[0].team_id ?? undefined } : undefined;
+    },
+
+    /** A decision refused before it reached any incident (forged, stale or another workspace's button). */
+    async recordRefusal(r: { workflowId?: string; teamId?: string; userId: string; reason: string; detail?: Record<string, unknown> }): Promise<void> {
+      await sql`
+        insert into audit_events (workflow_id, team_id, type, actor, outcome, detail)
+        values (${r.workflowId ?? null}, ${r.teamId ?? null}, 'decision.refused', ${r.userId}, 'refused',
+                ${sql.json({ reason: r.reason, ...r.detail } as never)})`;
     },
 
     /** First channel any workspace chose for alerts in settings. */

@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import { createInstallationStore } from '../server/installation-store.js';
 import { buildAnthropic, buildKubernetes, buildSlackClient, connectTemporal, connectTemporalNative, createWorkspaceClients, slackClientOptions, workspaceTokenResolver } from './clients.js';
-import { createWorker } from './create-worker.js';
+import { createWorker, type CreateWorkerOptions } from './create-worker.js';
 import { ensureDigestSchedule } from './schedules.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { installTemporalLogging } from './temporal-logging.js';
@@ -59,7 +59,9 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-export async function startWorker(config: Config, deps: ActivityDeps, log: Logger): Promise<RunningWorker> {
+export async function startWorker(
+  config: Config, deps: ActivityDeps, log: Logger, { workflowBundle }: Pick<CreateWorkerOptions, 'workflowBundle'> = {},
+): Promise<RunningWorker> {
   installTemporalLogging(log);
   const address = config.temporal.address ?? '127.0.0.1:7233';
   const connection = await connectTemporalNative(address);
@@ -70,7 +72,7 @@ export async function startWorker(config: Config, deps: ActivityDeps, log: Logge
   } finally {
     await admin.close();
   }
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps, workflowBundle });
   const done = worker.run().finally(() => connection.close());
   log.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
   return {

@@ -197,6 +197,10 @@ async function handleIncident(
     }
 
     const received = inbox.shift()!;
+    if (received.report && (received.report.channel !== state.channel || received.report.ts !== state.reportTs)) {
+      await refuse(received, 'That button is not on this incident\'s report; nothing was changed.');
+      continue;
+    }
     // A reaction names no proposal: approving means the first (recommended) one, rejecting ends them all.
     const decision = received.via === 'reaction' ? { ...received, proposalId: open[0]?.id ?? '' } : received;
     const proposal = open.find((p) => p.id === decision.proposalId);

@@ -7,25 +7,32 @@ const decisionAction = /^(approve|reject)_/;
 
 /** Approve/Reject buttons on a report: checked against the report they sit on, then signalled to its incident. */
 export function registerActions(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: decisionAction }, async ({ ack, body, action, respond, logger }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: decisionAction }, async ({ ack, body, action, respond, context, logger }) => {
     await ack();
     const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
     try {
       const value = parseButtonValue(action.value);
       const channel = body.channel?.id ?? body.container?.channel_id;
       const ts = body.message?.ts ?? body.container?.message_ts;
-      // A value that does not match the report it came from is forged or stale: it addresses nothing.
-      if (!value || !channel || !ts || !(await isReportOf(deps, value.workflowId, channel, ts))) {
+      // The workspace Bolt authorised this request for (its installation answered), not a field the payload could vary.
+      const teamId = context.teamId ?? body.team?.id ?? body.user.team_id;
+      const refuse = async (reason: string) => {
+        await deps.store.recordRefusal({ workflowId: value?.workflowId, teamId, userId: body.user.id, reason, detail: { channel, ts, value: action.value } });
         await tell('That button does not belong to an open Lookout incident; nothing was changed.');
-        return;
-      }
+      };
+      // A value that does not match the report it came from is forged or stale: it addresses nothing.
+      const report = value && channel && ts ? await reportOf(deps, value.workflowId, channel, ts) : undefined;
+      if (!value || !report) return await refuse('not_a_report');
+      // Channel IDs and timestamps can be named in any payload: the incident must belong to the requesting workspace.
+      if (report.teamId && report.teamId !== teamId) return await refuse('other_workspace');
       const decision: Decision = {
         proposalId: value.proposalId,
         decision: action.action_id.startsWith('approve') ? 'approve' : 'reject',
         userId: body.user.id,
-        teamId: body.team?.id ?? body.user.team_id,
+        teamId,
         at: slackTime(action.action_ts),
         via: 'button',
+        ...(report.unverified ? { report: { channel: channel!, ts: ts! } } : {}),
       };
       const open = await deps.incidents.decide(value.workflowId, decision);
       deps.metrics.approvals.inc({ decision: decision.decision, via: 'button' });
@@ -38,14 +45,19 @@ export function registerActions(app: App, deps: ListenerDeps): void {
 }
 
 /**
- * Whether the message is the incident's report. The incident index answers first; the workflow itself answers for a
- * report posted a moment ago whose index row is not written yet.
+ * The incident's workspace when the message is that incident's report, else undefined. The incident index answers
+ * first; the workflow itself answers for a report posted a moment ago whose index row is not written yet.
  */
-async function isReportOf(deps: ListenerDeps, workflowId: string, channel: string, ts: string): Promise<boolean> {
+async function reportOf(
+  deps: ListenerDeps, workflowId: string, channel: string, ts: string,
+): Promise<{ teamId?: string; unverified?: boolean } | undefined> {
   const indexed = await deps.store.findIncidentByReport(channel, ts);
-  if (indexed) return indexed.workflowId === workflowId;
+  if (indexed) return indexed.workflowId === workflowId ? { teamId: indexed.teamId } : undefined;
   const live = await deps.incidents.reportOf(workflowId);
-  return live?.channel === channel && live.ts === ts;
+  // No worker to ask (it is restarting): the decision goes in as a durable signal naming the message it came from,
+  // and the workflow refuses it unless that message is its report.
+  if (live?.unknown) return { teamId: live.teamId, unverified: true };
+  return live?.channel === channel && live.ts === ts ? { teamId: live.teamId } : undefined;
 }
 
 export function parseButtonValue(raw: string | undefined): ButtonValue | undefined {

@@ -35,6 +35,15 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     try {
       const incident = await findReport(deps, event.item.channel, event.item.ts);
       if (!incident) return;
+      // A reaction names a channel and ts; only the incident's own workspace may decide on it.
+      if (incident.teamId && incident.teamId !== context.teamId) {
+        if (decision) {
+          await deps.store.recordRefusal({
+            workflowId: incident.workflowId, teamId: context.teamId, userId: event.user, reason: 'other_workspace', detail: { reaction: event.reaction },
+          });
+        }
+        return;
+      }
       if (!decision) {
         const reaction = event.reaction.replace(/::skin-tone-\d$/, '');
         await deps.store.recordFeedback({

@@ -10,7 +10,7 @@ import { registerEvents } from './events.js';
 
 export interface ListenerDeps {
   incidents: IncidentGateway;
-  store: Pick<ServerStore, 'findIncidentByReport' | 'openIncidents' | 'workspaceSettings' | 'findOpenIncidentByFingerprint' | 'recordFeedback' | 'recentAudit'>;
+  store: Pick<ServerStore, 'findIncidentByReport' | 'recordRefusal' | 'openIncidents' | 'workspaceSettings' | 'findOpenIncidentByFingerprint' | 'recordFeedback' | 'recentAudit'>;
   metrics: Metrics;
   config: Config;
   /** Readiness checks (Temporal, PostgreSQL), reused by the self-check. */

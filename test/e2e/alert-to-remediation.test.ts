@@ -64,7 +64,7 @@ test('alert -> threaded report -> non-approver refused -> approver approves -> e
   ]));
   // The thread says the fix was verified, and the settings page shows the audit trail.
   expect(stack.slack.thread('C0ALERTS', alertMessage.ts).some((m) => m.text.startsWith(':white_check_mark: Verified fixed.'))).toBe(true);
-  const page = await (await fetch(`${stack.server.url}/`)).text();
+  const page = await stack.settingsPage();
   expect(page).toMatch(/<td>U0ALICE<\/td><td>pods_delete<\/td><td>Pod\/shop\/cart-7d9f8b6c5-x2k4p<\/td><td>approved<\/td>/);
   expect(page).toMatch(/<td>Lookout<\/td><td>pods_delete<\/td><td>Pod\/shop\/cart-7d9f8b6c5-x2k4p<\/td><td>fixed<\/td>/);
 });

@@ -24,6 +24,8 @@ export interface Stack {
   worker: RunningWorker;
   server: LookoutServer;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** The settings page (`GET /`) as an admin sees it, signed in with ADMIN_TOKEN (single-workspace mode). */
+  settingsPage(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startStack(
     PORT: '0', LOOKOUT_DATA_DIR: dir, TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: unique('stack'),
     DATABASE_URL: process.env.TEST_DATABASE_URL, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken,
     SLACK_API_URL: slack.apiUrl, ALERTS_CHANNEL: 'C0ALERTS', APPROVERS: 'U0ALICE', KUBECONFIG: path.join(dir, 'kubeconfig'),
-    PROMETHEUS_URL: prometheus.url,
+    PROMETHEUS_URL: prometheus.url, ADMIN_TOKEN: STACK_ADMIN_TOKEN,
     // Seconds, not minutes: verification after a fix, and no storm grouping unless a test asks for it.
     VERIFY_AFTER_MS: '300', STORM_WINDOW_MS: '0',
     ...env,
@@ -64,6 +66,17 @@ export async function startStack(
     post: (p, body, headers = {}) => fetch(`${server.url}${p}`, {
       method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body),
     }),
+    async settingsPage() {
+      const home = await fetch(`${server.url}/`);
+      const cookie = home.headers.get('set-cookie')!.split(';')[0];
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1];
+      const login = await fetch(`${server.url}/settings/login`, {
+        method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, token: config.adminToken ?? '' }),
+      });
+      const session = login.headers.get('set-cookie')!.split(';')[0];
+      return await (await fetch(`${server.url}/`, { headers: { cookie: session } })).text();
+    },
     async close() {
       await server.close();
       await worker.shutdown();
@@ -75,6 +88,9 @@ export async function startStack(
     },
   };
 }
+
+/** The ADMIN_TOKEN of every stack unless a test sets its own. */
+export const STACK_ADMIN_TOKEN = 'stack-admin-token';
 
 /** The action_id of the first button in a message whose action_id starts with `prefix`. */
 export function findButton(message: EmulatedMessage, prefix: string): string | undefined {

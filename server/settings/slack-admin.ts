@@ -1,0 +1,145 @@
+import { botScopes } from '../../core/slack-scopes.js';
+
+/** The Slack Web API calls the settings page makes, over fetch: small, and every error comes back as Slack's code. */
+
+export class SlackCallError extends Error {
+  constructor(readonly code: string, method: string) {
+    super(`${method}: ${code}`);
+    this.name = 'SlackCallError';
+  }
+}
+
+type Answer = Record<string, unknown> & { ok: boolean; error?: string };
+
+export interface SlackChannel {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  isMember: boolean;
+}
+
+export function createSlackAdmin(apiUrl: string, timeoutMs = 10_000) {
+  const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`;
+
+  async function call(method: string, token: string | undefined, args: Record<string, string | number | boolean | undefined> = {}) {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(args)) if (v !== undefined) body.set(k, String(v));
+    const res = await fetch(`${base}${method}`, {
+      method: 'POST', body, signal: AbortSignal.timeout(timeoutMs),
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    const data = (await res.json().catch(() => ({ ok: false, error: `http_${res.status}` }))) as Answer;
+    if (!data.ok) throw new SlackCallError(data.error ?? 'unknown_error', method);
+    return { data, scopes: res.headers.get('x-oauth-scopes') };
+  }
+
+  const channelOf = (c: Record<string, unknown>): SlackChannel => ({
+    id: String(c.id), name: String(c.name ?? c.id), isPrivate: c.is_private === true, isMember: c.is_member === true,
+  });
+
+  return {
+    call,
+    /** Who the token is, and the scopes Slack reports it holds (missing ones flagged against core/slack-scopes.ts). */
+    async authTest(token: string) {
+      const { data, scopes } = await call('auth.test', token);
+      const granted = scopes === null ? undefined : scopes.split(',').map((s) => s.trim()).filter(Boolean);
+      return {
+        teamId: String(data.team_id ?? ''), team: String(data.team ?? ''), url: String(data.url ?? 'https://slack.com/'),
+        botUserId: String(data.user_id ?? ''), botName: String(data.user ?? ''), granted,
+        missing: granted ? Object.keys(botScopes).filter((s) => !granted.includes(s)) : [],
+      };
+    },
+
+    /** Public and private channels the bot can see, every page of them. */
+    async listChannels(token: string, maxPages = 20): Promise<SlackChannel[]> {
+      const out: SlackChannel[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < maxPages; page++) {
+        const { data } = await call('conversations.list', token, {
+          types: 'public_channel,private_channel', exclude_archived: true, limit: 200, cursor,
+        });
+        out.push(...((data.channels as Record<string, unknown>[] | undefined) ?? []).map(channelOf));
+        cursor = (data.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return out.sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async channelInfo(token: string, channel: string): Promise<SlackChannel | undefined> {
+      try {
+        return channelOf((await call('conversations.info', token, { channel })).data.channel as Record<string, unknown>);
+      } catch (err) {
+        if (err instanceof SlackCallError && err.code === 'channel_not_found') return undefined;
+        throw err;
+      }
+    },
+
+    /** conversations.create, then conversations.join (the creator is in it already; join is a harmless no-op then). */
+    async createChannel(token: string, name: string, isPrivate: boolean): Promise<SlackChannel> {
+      const { data } = await call('conversations.create', token, { name, is_private: isPrivate });
+      const channel = channelOf(data.channel as Record<string, unknown>);
+      if (!isPrivate) await call('conversations.join', token, { channel: channel.id });
+      return { ...channel, isMember: true };
+    },
+
+    async postMessage(token: string, channel: string, text: string) {
+      await call('chat.postMessage', token, { channel, text });
+    },
+
+    /** A DM: conversations.open with the user, then a message in that conversation. */
+    async directMessage(token: string, user: string, text: string) {
+      const { data } = await call('conversations.open', token, { users: user });
+      await call('chat.postMessage', token, { channel: String((data.channel as { id: string }).id), text });
+    },
+
+    async isAdmin(token: string, user: string): Promise<boolean> {
+      const u = (await call('users.info', token, { user })).data.user as { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean };
+      return u.is_admin === true || u.is_owner === true || u.is_primary_owner === true;
+    },
+
+    async revoke(token: string) {
+      await call('auth.revoke', token);
+    },
+
+    /** OpenID Connect: the code for a token, then the user's claims. */
+    async openIdUser(o: { clientId: string; clientSecret: string; code: string; redirectUri: string }) {
+      const { data } = await call('openid.connect.token', undefined, {
+        client_id: o.clientId, client_secret: o.clientSecret, code: o.code, redirect_uri: o.redirectUri, grant_type: 'authorization_code',
+      });
+      const info = (await call('openid.connect.userInfo', String(data.access_token))).data;
+      return {
+        userId: String(info['https://slack.com/user_id'] ?? info.sub ?? ''),
+        teamId: String(info['https://slack.com/team_id'] ?? ''),
+        name: String(info.name ?? info.given_name ?? ''),
+      };
+    },
+  };
+}
+
+export type SlackAdmin = ReturnType<typeof createSlackAdmin>;
+
+/** Posts a test message to an incoming webhook; Slack answers `ok` or a plain-text error code with an HTTP status. */
+export async function postWebhook(url: string, text: string, timeoutMs = 10_000): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST', body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = (await res.text()).trim();
+  if (!res.ok) throw new SlackCallError(`${res.status} ${body.slice(0, 60) || res.statusText}`, 'webhook');
+}
+
+/** What to do about a Slack error, in the admin's terms. */
+export function advice(code: string): string {
+  if (code === 'not_in_channel') return 'Lookout is not in this channel: type /invite @Lookout in the channel, then send the test again.';
+  if (code === 'channel_not_found') return 'The channel does not exist or is private without Lookout in it: invite Lookout (/invite @Lookout) or pick another channel.';
+  if (code === 'is_archived') return 'The channel is archived: unarchive it or pick another one.';
+  if (code === 'user_not_found') return 'No such user in this workspace: check the member ID (profile, "Copy member ID").';
+  if (code === 'cannot_dm_bot') return 'That user is a bot; pick a person.';
+  if (code === 'missing_scope') return 'Lookout lacks a permission for this: reinstall it (Connect Slack) to grant the missing scopes.';
+  if (code === 'invalid_auth' || code === 'token_revoked' || code === 'account_inactive') return 'Slack no longer accepts Lookout\'s token: connect Slack again.';
+  if (/^(403|404)\b/.test(code) || /invalid_token|no_service|no_team|no_active_hooks/.test(code)) {
+    return 'Slack does not know this webhook (removed, or the app was reinstalled): create a new incoming webhook and paste its URL.';
+  }
+  if (/^410\b|channel_is_archived/.test(code)) return 'The webhook\'s channel is archived: create a webhook for another channel.';
+  if (/ratelimited|^429/.test(code)) return 'Slack is rate-limiting: wait a minute and try again.';
+  return 'Try again; if it keeps failing, check Lookout\'s logs.';
+}
