@@ -1,0 +1,56 @@
+export interface BenchArgs {
+  mode: 'pipeline' | 'hold';
+  /** Alerts to send (pipeline) or incidents to open (hold). */
+  count: number;
+  /** Concurrent HTTP requests while sending. */
+  concurrency: number;
+  /** Alerts per second to send at; 0 sends as fast as `concurrency` allows. */
+  rate: number;
+  /** Incidents approved in hold mode. */
+  approvals: number;
+  /** Seconds to wait for outstanding reports after sending. */
+  drainSeconds: number;
+  /** Temporal worker options (createWorker's `tuning`). */
+  maxCachedWorkflows?: number;
+  maxConcurrentActivities?: number;
+  maxConcurrentWorkflowTasks?: number;
+  skipBare: boolean;
+}
+
+export class UsageError extends Error {}
+
+const whole = (flag: string, value: string | undefined, min = 1): number => {
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`${flag} needs a whole number >= ${min}, got '${value ?? ''}'`);
+  }
+  return Number(value);
+};
+
+/** `[--alerts N | --hold N] [--concurrency C] [--rate R] [--approvals A] [--drain S] [--max-cached-workflows N] ...` */
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = { mode: 'pipeline', count: 500, concurrency: 16, rate: 0, approvals: 50, drainSeconds: 120, skipBare: false };
+  let sawCount = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => argv[++i];
+    switch (flag) {
+      case '--alerts':
+      case '--hold':
+        if (sawCount) throw new UsageError('give one of --alerts N or --hold N');
+        sawCount = true;
+        args.mode = flag === '--hold' ? 'hold' : 'pipeline';
+        args.count = whole(flag, value());
+        break;
+      case '--concurrency': args.concurrency = whole(flag, value()); break;
+      case '--rate': args.rate = whole(flag, value(), 0); break;
+      case '--approvals': args.approvals = whole(flag, value(), 0); break;
+      case '--drain': args.drainSeconds = whole(flag, value()); break;
+      case '--max-cached-workflows': args.maxCachedWorkflows = whole(flag, value(), 0); break;
+      case '--max-concurrent-activities': args.maxConcurrentActivities = whole(flag, value()); break;
+      case '--max-concurrent-workflow-tasks': args.maxConcurrentWorkflowTasks = whole(flag, value(), 2); break;
+      case '--no-bare': args.skipBare = true; break;
+      default: throw new UsageError(`unknown argument '${flag}' (usage: bench [--alerts N | --hold N] [--concurrency C] [--rate R])`);
+    }
+  }
+  return args;
+}

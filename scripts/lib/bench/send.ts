@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { mapLimit } from './stats.js';
+import { benchWebhook, type SlackTracker } from './tracker.js';
+
+export interface SendResult {
+  accepted: number;
+  failed: number;
+  seconds: number;
+  startedAt: number;
+}
+
+/**
+ * POSTs one Alertmanager webhook per alert to the real endpoint, `concurrency` at a time, optionally paced to `rate`
+ * per second. 202 means every alert in the body is durably handed to Temporal (CONTRACT section 3).
+ */
+export async function sendAlerts(
+  { url, tracker, count, concurrency, rate, offset = 0 }:
+  { url: string; tracker: SlackTracker; count: number; concurrency: number; rate: number; offset?: number },
+): Promise<SendResult> {
+  const runId = randomBytes(4).toString('hex');
+  const startsAt = new Date(Date.now() - 60_000);
+  const startedAt = Date.now();
+  let accepted = 0;
+  let failed = 0;
+  await mapLimit(Array.from({ length: count }, (_, i) => offset + i), concurrency, async (index) => {
+    if (rate > 0) {
+      const due = startedAt + ((index - offset) * 1000) / rate;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+    const record = tracker.add(index, Date.now());
+    try {
+      const res = await fetch(`${url}/alerts/alertmanager`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(benchWebhook(runId, index, startsAt)),
+      });
+      record.status = res.status;
+      const body = await res.json() as { results?: { workflowId?: string }[] };
+      record.workflowId = body.results?.[0]?.workflowId;
+    } catch {
+      record.status = 0;
+    }
+    if (record.status === 202) accepted += 1;
+    else failed += 1;
+  });
+  return { accepted, failed, seconds: (Date.now() - startedAt) / 1000, startedAt };
+}
