@@ -4,16 +4,15 @@ import path from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { createMetrics } from '../../core/metrics.js';
 import { botScopes } from '../../core/slack-scopes.js';
-import { openDatabase, type Database } from '../../db/index.js';
+import type { Database } from '../../db/index.js';
 import { sampleWebhook } from '../../sandbox/samples.js';
 import { SlackEmulator } from '../../sandbox/slack/emulator.js';
 import type { LookoutServer } from '../../server/app.js';
 import { createIncidentGateway } from '../../server/incidents.js';
-import { runServer } from '../../server/run.js';
-import { buildActivityDeps, startWorker, type RunningWorker } from '../../worker/run.js';
+import { buildActivityDeps, type RunningWorker } from '../../worker/run.js';
 import { crashLoopAlert } from '../fixtures/alerts.js';
+import { startApp } from '../support/stack.js';
 import { unique } from '../support/temporal.js';
 
 // OAuth multi-workspace mode over real HTTP: /slack/install -> the emulator's authorize page -> /slack/oauth_redirect
@@ -46,11 +45,7 @@ beforeAll(async () => {
     SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'oauth-client-secret', SLACK_STATE_SECRET: 'oauth-state-secret',
   });
   const log = createLogger('oauth-e2e', 'silent');
-  db = await openDatabase({ url: config.databaseUrl, dataDir: dir, log });
-  const metrics = createMetrics();
-  worker = await startWorker(config, buildActivityDeps(config, db.sql, metrics), log);
-  server = await runServer(config, db, metrics, log);
-  slack.setAppUrl(server.url);
+  ({ db, worker, server } = await startApp(config, log, slack));
 }, 120_000);
 
 afterAll(async () => {

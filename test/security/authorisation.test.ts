@@ -3,17 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { createMetrics } from '../../core/metrics.js';
-import { openDatabase, type Database } from '../../db/index.js';
+import type { Database } from '../../db/index.js';
 import { demoWorld } from '../../sandbox/kubernetes/demo-world.js';
 import { KubernetesTestServer } from '../../sandbox/kubernetes/server.js';
 import { sampleWebhook } from '../../sandbox/samples.js';
 import { SlackEmulator, type EmulatedMessage } from '../../sandbox/slack/emulator.js';
 import type { LookoutServer } from '../../server/app.js';
 import { createIncidentGateway } from '../../server/incidents.js';
-import { runServer } from '../../server/run.js';
-import { buildActivityDeps, startWorker, type RunningWorker } from '../../worker/run.js';
-import { eventually, findButton } from '../support/stack.js';
+import type { RunningWorker } from '../../worker/run.js';
+import { eventually, findButton, startApp } from '../support/stack.js';
 import { unique } from '../support/temporal.js';
 import { capture, resignedAction, sleep, temporalClient, type CapturedRequest } from './helpers.js';
 
@@ -47,11 +45,7 @@ beforeAll(async () => {
     KUBECONFIG: path.join(dir, 'kubeconfig'), VERIFY_AFTER_MS: '0', STORM_WINDOW_MS: '0', POLICY_SECOND_APPROVER: 'false',
   });
   const log = createLogger('authz', 'silent');
-  db = await openDatabase({ url: config.databaseUrl, dataDir: dir, log });
-  const metrics = createMetrics();
-  worker = await startWorker(config, buildActivityDeps(config, db.sql, metrics), log);
-  server = await runServer(config, db, metrics, log);
-  slack.setAppUrl(server.url);
+  ({ db, worker, server } = await startApp(config, log, slack));
   for (const team of ['T0SECOND', 'T0SANDBOX']) expect((await install(team)).status).toBe(200);
   // T0SECOND's settings come first, so webhook alerts are routed to it.
   await db.sql`insert into workspace_settings (team_id, alert_channels, approvers) values ('T0SECOND', '{C0ALERTS}', '{U0ALICE}')`;

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { createMetrics } from '../../core/metrics.js';
-import { openDatabase, type Database } from '../../db/index.js';
+import type { Database } from '../../db/index.js';
 import { MessagesApiTestServer } from '../../sandbox/anthropic/server.js';
 import { DEMO_NAMESPACE, DEMO_POD, demoWorld } from '../../sandbox/kubernetes/demo-world.js';
 import { KubernetesTestServer } from '../../sandbox/kubernetes/server.js';
@@ -13,8 +13,8 @@ import { sampleWebhook } from '../../sandbox/samples.js';
 import { SlackEmulator } from '../../sandbox/slack/emulator.js';
 import type { LookoutServer } from '../../server/app.js';
 import { runServer } from '../../server/run.js';
-import { buildActivityDeps, startWorker, type RunningWorker } from '../../worker/run.js';
-import { findButton } from '../support/stack.js';
+import type { RunningWorker } from '../../worker/run.js';
+import { findButton, startApp } from '../support/stack.js';
 import { unique } from '../support/temporal.js';
 
 // Secrets over a full run: a single-workspace server and worker with the LLM on, then an OAuth server installing a
@@ -84,11 +84,7 @@ beforeAll(async () => {
   };
   const config = loadConfig({ ...env, SLACK_BOT_TOKEN: SECRETS.botToken });
   const log = capturingLogger('secrets');
-  db = await openDatabase({ url: config.databaseUrl, dataDir: dir, log });
-  const metrics = createMetrics();
-  worker = await startWorker(config, buildActivityDeps(config, db.sql, metrics), log);
-  server = await runServer(config, db, metrics, log);
-  slack.setAppUrl(server.url);
+  ({ db, worker, server } = await startApp(config, log, slack));
 }, 120_000);
 
 afterAll(async () => {

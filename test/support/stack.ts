@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../core/config.js';
-import { createLogger } from '../../core/logger.js';
+import { createLogger, type Logger } from '../../core/logger.js';
 import { createMetrics } from '../../core/metrics.js';
 import { openDatabase, type Database } from '../../db/index.js';
 import { demoWorld } from '../../sandbox/kubernetes/demo-world.js';
@@ -91,6 +91,16 @@ export async function startStack(
 
 /** The ADMIN_TOKEN of every stack unless a test sets its own. */
 export const STACK_ADMIN_TOKEN = 'stack-admin-token';
+
+/** Lookout's own processes for a config, as `npm start` runs them: PostgreSQL (migrated), the worker and the server. */
+export async function startApp(config: Config, log: Logger, slack?: SlackEmulator) {
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
+  const metrics = createMetrics();
+  const worker = await startWorker(config, buildActivityDeps(config, db.sql, metrics), log);
+  const server = await runServer(config, db, metrics, log);
+  slack?.setAppUrl(server.url);
+  return { db, worker, server, metrics };
+}
 
 /** The action_id of the first button in a message whose action_id starts with `prefix`. */
 export function findButton(message: EmulatedMessage, prefix: string): string | undefined {
