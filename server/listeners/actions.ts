@@ -21,7 +21,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         await tell('That button does not belong to an open Lookout incident; nothing was changed.');
       };
       // A value that does not match the report it came from is forged or stale: it addresses nothing.
-      const report = value && channel && ts ? await reportOf(deps, value.workflowId, channel, ts) : undefined;
+      const report = value && channel && ts ? await soon(() => reportOf(deps, value.workflowId, channel, ts)) : undefined;
       if (!value || !report) return await refuse('not_a_report');
       // Channel IDs and timestamps can be named in any payload: the incident must belong to the requesting workspace.
       if (report.teamId && report.teamId !== teamId) return await refuse('other_workspace');
@@ -34,7 +34,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         via: 'button',
         ...(report.unverified ? { report: { channel: channel!, ts: ts! } } : {}),
       };
-      const open = await deps.incidents.decide(value.workflowId, decision);
+      const open = await soon(() => deps.incidents.decide(value.workflowId, decision));
       deps.metrics.approvals.inc({ decision: decision.decision, via: 'button' });
       if (!open) await tell('This incident is already closed; nothing was changed.');
     } catch (err) {
@@ -58,6 +58,21 @@ async function reportOf(
   // and the workflow refuses it unless that message is its report.
   if (live?.unknown) return { teamId: live.teamId, unverified: true };
   return live?.channel === channel && live.ts === ts ? { teamId: live.teamId } : undefined;
+}
+
+/**
+ * Retries a call to Temporal or PostgreSQL for about 15 s: the click is already acknowledged and the answer goes
+ * through `respond`, so a restart of either (a blip of seconds) delays a decision instead of losing it.
+ */
+export async function soon<T>(call: () => Promise<T>, { attempts = 6, firstDelayMs = 500 } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, firstDelayMs * 2 ** (attempt - 1)));
+    }
+  }
 }
 
 export function parseButtonValue(raw: string | undefined): ButtonValue | undefined {

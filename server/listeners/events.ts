@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Decision } from '../../core/incident.js';
-import { slackTime } from './actions.js';
+import { slackTime, soon } from './actions.js';
 import type { ListenerDeps } from './index.js';
 
 /** Reactions on a report: ✅ approves its first proposal, ❌ rejects them all (CONTRACT section 4). */
@@ -11,8 +11,8 @@ const reactionDecisions: Record<string, Decision['decision']> = {
 };
 
 /**
- * The incident a report belongs to. The index row is written just after the report is posted, so a reaction in that
- * instant is looked up again briefly before it is taken to be on some other message.
+ * The incident a report belongs to. The index row is written a moment after the report is posted, so a reaction in
+ * that window is looked up again before it is taken to be on some other message.
  */
 async function findReport(deps: ListenerDeps, channel: string, ts: string, attempts = 4, delayMs = 250) {
   for (let attempt = 1; ; attempt += 1) {
@@ -33,7 +33,10 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
     if (event.item.type !== 'message' || event.user === context.botUserId) return;
     const decision = reactionDecisions[event.reaction];
     try {
-      const incident = await findReport(deps, event.item.channel, event.item.ts);
+      // Only Lookout's own messages can be reports: those are looked up for longer (uploads and the chart may still be
+      // on their way before the index row is written); a reaction on anyone else's message is looked up once.
+      const ours = (event as { item_user?: string }).item_user === context.botUserId;
+      const incident = await findReport(deps, event.item.channel, event.item.ts, ours ? 16 : 1, 500);
       if (!incident) return;
       // A reaction names a channel and ts; only the incident's own workspace may decide on it.
       if (incident.teamId && incident.teamId !== context.teamId) {
@@ -52,9 +55,9 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
         return;
       }
       // The workflow maps a reaction to its proposals, so an empty proposal ID is expected here.
-      await deps.incidents.decide(incident.workflowId, {
+      await soon(() => deps.incidents.decide(incident.workflowId, {
         proposalId: '', decision, userId: event.user, teamId: context.teamId, at: slackTime(event.event_ts), via: 'reaction',
-      });
+      }));
       deps.metrics.approvals.inc({ decision, via: 'reaction' });
     } catch (err) {
       logger.error('reaction could not be delivered', err);

@@ -74,10 +74,14 @@ afterAll(async () => {
     return found.length === 3 && found.every((r) => r.status === 'resolved') ? found : undefined;
   }, 90_000).catch(async (err: Error) => {
     const described = await Promise.all(workflowIds.map(async (id) => `${id}: ${(await client.workflow.getHandle(id).describe()).status.name}`));
-    throw new Error(`${err.message}: ${described.join(', ')}\n${s.workerLog().slice(-2000)}`);
+    const told = s.slack.messages('C0ALERTS').filter((m) => m.ephemeralFor).map((m) => `${m.ephemeralFor}: ${m.text}`);
+    throw new Error(`${err.message}: ${described.join(', ')}\nephemeral replies:\n${told.join('\n')}\n${s.workerLog().slice(-2000)}`);
   });
   expect(statuses).toHaveLength(3);
-  for (const id of workflowIds) expect((await client.workflow.getHandle(id).describe()).status.name).toBe('COMPLETED');
+  // The index says resolved one step before the workflow returns.
+  for (const id of workflowIds) {
+    await eventually(async () => ((await client.workflow.getHandle(id).describe()).status.name === 'COMPLETED' ? true : undefined), 20_000);
+  }
   const real = realMutations(s.k8s);
   expect(namespaces.map((ns) => real.get(ns)?.length ?? 0)).toEqual([1, 1, 1]);
   expect(s.slack.messages('C0ALERTS').filter((m) => !m.threadTs)).toHaveLength(3);
