@@ -160,8 +160,9 @@ async function handleIncident(
 
   // 3. The threaded report.
   if (progress) {
-    await slack.updateReport({ teamId: input.teamId, channel: state.channel, ts: progress.ts, view: view(), receivedAt: input.receivedAt });
+    // Known before the buttons appear, so a click in the very next instant finds this report.
     state.reportTs = progress.ts;
+    await slack.updateReport({ teamId: input.teamId, channel: state.channel, ts: progress.ts, view: view(), receivedAt: input.receivedAt });
   } else {
     const report = await slack.postReport({
       teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, view: view(), receivedAt: input.receivedAt,

@@ -35,7 +35,7 @@ afterAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-temporal-chaos-'));
   const binary = process.env.TEMPORAL_BINARY ?? execFileSync('bash', ['scripts/ensure-temporal.sh'], { encoding: 'utf8' }).trim();
   const devOptions = { binary, port: await freePort(), ui: false, dbFile: path.join(dir, 'temporal.db') };
-  dev = await startTemporalDevServer(devOptions);
+  dev = await startDev(devOptions, { newPort: true });
   db = await createScratchDatabase();
   const namespaces = ['shop-1', 'shop-2', 'shop-3'];
   const s = (stack = await startChaosStack({ databaseUrl: db.url, temporalAddress: dev.address, namespaces }));
@@ -57,7 +57,7 @@ afterAll(async () => {
   await gone;
   await new Promise((r) => setTimeout(r, DOWN_MS));
   expect((await fetch(`${s.server.url}/readyz`)).status).toBe(503);
-  dev = await startTemporalDevServer(devOptions);
+  dev = await startDev(devOptions);
 
   // The server's client reconnects: readiness comes back and the next approvals are signalled through it.
   await eventually(async () => ((await fetch(`${s.server.url}/readyz`)).status === 200 ? true : undefined), 30_000);
@@ -86,3 +86,19 @@ afterAll(async () => {
   expect(namespaces.map((ns) => real.get(ns)?.length ?? 0)).toEqual([1, 1, 1]);
   expect(s.slack.messages('C0ALERTS').filter((m) => !m.threadTs)).toHaveLength(3);
 }, 180_000);
+
+/**
+ * Other tests start dev servers too, and a port just freed by a SIGKILL can take a moment to be reusable: a start that
+ * fails is tried again (on a new port only before the first start, since a restart must keep its address).
+ */
+async function startDev(options: Parameters<typeof startTemporalDevServer>[0], { newPort = false } = {}): Promise<DevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startTemporalDevServer(options);
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      if (newPort) options.port = await freePort();
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
