@@ -5,15 +5,19 @@
  * turn and per tool call.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Alert } from '../core/alert.js';
 import type { Diagnosis, RemediationAction } from '../core/diagnosis.js';
 import { remediationActions } from '../core/diagnosis.js';
 import type { KubernetesFacts, PodLike } from '../core/kubernetes-facts.js';
 import { owningDeployment } from '../core/kubernetes-facts.js';
-import { buildSystemPrompt, initialUserMessage, toolDefinitions, type EvidenceItem, type ReadOnlyTool } from '../core/llm-prompt.js';
+import {
+  buildSystemPrompt, initialUserMessage, toolDefinitions, type ContextTool, type EvidenceItem, type ReadOnlyTool,
+} from '../core/llm-prompt.js';
 import { targetKey } from '../core/proposals.js';
 import { argocdTools } from './argocd.js';
 import { clean } from './integration-output.js';
+import { podSummary } from './kubernetes-summaries.js';
 import { kubernetesTools } from './kubernetes-tools.js';
 import { prometheusTools } from './prometheus.js';
 import { sentryTools } from './sentry.js';
@@ -51,7 +55,7 @@ const MAX_PER_ITEM = 6_000;
 
 export function createAgentActivities(deps: AgentDeps) {
   async function prepareAgent({ alert, diagnosis, facts }: PrepareAgentInput): Promise<PreparedAgent> {
-    const tables: Record<string, { activity: string; description: string; inputSchema: Record<string, unknown> }>[] = [
+    const tables: Record<string, ContextTool>[] = [
       deps.kubernetes ? kubernetesTools : {},
       deps.prometheus?.baseUrl ? prometheusTools : {},
       deps.sentry ? sentryTools : {},
@@ -101,7 +105,7 @@ export function knownTargets(facts: KubernetesFacts): Map<string, string | undef
 /** The facts as labelled, bounded, redacted text items, most telling first. */
 export function evidence(facts: KubernetesFacts): EvidenceItem[] {
   const items: EvidenceItem[] = [];
-  if (facts.pod) items.push({ label: `pod ${ref(facts.pod)}`, text: json(podSummary(facts.pod)) });
+  if (facts.pod) items.push({ label: `pod ${ref(facts.pod)}`, text: json(summary(facts.pod)) });
   if (facts.events.length) {
     items.push({
       label: 'events',
@@ -127,7 +131,7 @@ export function evidence(facts: KubernetesFacts): EvidenceItem[] {
       }),
     });
   }
-  if (facts.pods?.length) items.push({ label: 'pods of the deployment', text: json(facts.pods.map(podSummary)) });
+  if (facts.pods?.length) items.push({ label: 'pods of the deployment', text: json(facts.pods.map(summary)) });
   if (facts.nodes?.length) {
     items.push({ label: 'nodes', text: json(facts.nodes.map((n) => ({ name: n.metadata?.name, spec: n.spec, conditions: n.status?.conditions }))) });
   }
@@ -144,17 +148,9 @@ export function evidence(facts: KubernetesFacts): EvidenceItem[] {
   });
 }
 
-function podSummary(pod: PodLike) {
-  return {
-    name: pod.metadata?.name, namespace: pod.metadata?.namespace, node: pod.spec?.nodeName, phase: pod.status?.phase,
-    reason: pod.status?.reason, conditions: pod.status?.conditions?.filter((c) => c.status !== 'True'),
-    containers: pod.spec?.containers?.map((c) => ({ name: c.name, image: c.image, resources: c.resources })),
-    statuses: pod.status?.containerStatuses?.map((c) => ({
-      name: c.name, ready: c.ready, restarts: c.restartCount, state: c.state, lastState: c.lastState,
-    })),
-  };
-}
 
+/** The same summary `pods_get` gives the model: facts hold the API's own JSON, which is what V1Pod describes. */
+const summary = (pod: PodLike) => podSummary(pod as V1Pod);
 const ref = (pod: PodLike) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const json = (value: unknown) => JSON.stringify(value);
 

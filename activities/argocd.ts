@@ -4,6 +4,7 @@
  * an unreachable or failing ArgoCD throws so Temporal retries; a sync the token may not do fails for good.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { ContextTool } from '../core/llm-prompt.js';
 import { DEFAULT_HISTORY, MAX_HISTORY, summarizeApp, summarizeHistory } from './argocd-shapes.js';
 import type { ArgoApplication, ArgoAppSummary, ArgoDeployment } from './argocd-shapes.js';
 import { baseOf, callApi, clean, cleanDeep } from './integration-output.js';
@@ -192,11 +193,6 @@ export const argocdTools = {
   },
 } as const satisfies Record<string, ArgoCdTool>;
 
-export interface ArgoCdTool {
-  activity: keyof ReturnType<typeof createArgoCdActivities>;
-  description: string;
-  /** JSON Schema of the activity's input object. */
-  inputSchema: Record<string, unknown>;
-}
+export type ArgoCdTool = ContextTool<keyof ReturnType<typeof createArgoCdActivities>>;
 
 export type ArgoCdToolName = keyof typeof argocdTools;

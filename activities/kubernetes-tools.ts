@@ -6,6 +6,7 @@
  */
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/activity';
+import type { ContextTool } from '../core/llm-prompt.js';
 import { cleanDeep, clean } from './integration-output.js';
 import { apiMessage, readRefusal, type ReadAttempt } from './kubernetes-errors.js';
 import type { KubernetesDeps } from './kubernetes.js';
@@ -262,11 +263,6 @@ export const kubernetesTools = {
   },
 } as const satisfies Record<string, KubernetesTool>;
 
-export interface KubernetesTool {
-  activity: keyof ReturnType<typeof createKubernetesTools>;
-  description: string;
-  /** JSON Schema of the activity's input object. */
-  inputSchema: Record<string, unknown>;
-}
+export type KubernetesTool = ContextTool<keyof ReturnType<typeof createKubernetesTools>>;
 
 export type KubernetesToolName = keyof typeof kubernetesTools;

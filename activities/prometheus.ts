@@ -4,6 +4,7 @@
  * an unreachable or failing server throws, so Temporal retries the activity.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { ContextTool } from '../core/llm-prompt.js';
 import type { Alert } from '../core/alert.js';
 import type { PrometheusResult as PrometheusAnswer } from '../core/kubernetes-facts.js';
 import { prometheusQueryPlan } from '../core/prometheus-queries.js';
@@ -240,11 +241,6 @@ export const prometheusTools = {
   },
 } as const satisfies Record<string, PrometheusTool>;
 
-export interface PrometheusTool {
-  activity: keyof ReturnType<typeof createPrometheusActivities>;
-  description: string;
-  /** JSON Schema of the activity's input object. */
-  inputSchema: Record<string, unknown>;
-}
+export type PrometheusTool = ContextTool<keyof ReturnType<typeof createPrometheusActivities>>;
 
 export type PrometheusToolName = keyof typeof prometheusTools;

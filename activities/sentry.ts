@@ -3,6 +3,7 @@
  * Not configured, or an answer Sentry refuses (401, 403, 404, ...), is returned as `ok: false` so the incident goes
  * on; an unreachable or failing Sentry (network, timeout, 5xx, 429) throws so Temporal retries the activity.
  */
+import type { ContextTool } from '../core/llm-prompt.js';
 import { baseOf, callApi, clean, cleanDeep } from './integration-output.js';
 import type { ApiAnswer } from './integration-output.js';
 import { MAX_ATTACHMENTS, MAX_EVENTS, summarizeAttachment, summarizeEvent, summarizeIssue } from './sentry-shapes.js';
@@ -154,11 +155,6 @@ export const sentryTools = {
   },
 } as const satisfies Record<string, SentryTool>;
 
-export interface SentryTool {
-  activity: keyof ReturnType<typeof createSentryActivities>;
-  description: string;
-  /** JSON Schema of the activity's input object. */
-  inputSchema: Record<string, unknown>;
-}
+export type SentryTool = ContextTool<keyof ReturnType<typeof createSentryActivities>>;
 
 export type SentryToolName = keyof typeof sentryTools;

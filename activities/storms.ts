@@ -18,30 +18,19 @@ export interface JoinStormInput {
 
 export type JoinStormResult =
   | { role: 'leader' }
-  /** `members` counts every alert in the storm so far, the leader's included; `threadTs` once the leader has set it. */
-  | { role: 'member'; leaderWorkflowId: string; members: number; threadTs?: string };
-
-export interface StormSummary {
-  members: number;
-  pods: string[];
-  namespaces: string[];
-  alertNames: string[];
-}
+  /** `members` counts every alert in the storm so far, the leader's included. */
+  | { role: 'member'; leaderWorkflowId: string; members: number };
 
 interface StormRow {
   id: string;
   leader_workflow_id: string;
   members: number;
-  thread_ts: string | null;
   expired: boolean;
 }
 
-function roleOf(storm: Pick<StormRow, 'leader_workflow_id' | 'members' | 'thread_ts'>, workflowId: string): JoinStormResult {
+function roleOf(storm: Pick<StormRow, 'leader_workflow_id' | 'members'>, workflowId: string): JoinStormResult {
   if (storm.leader_workflow_id === workflowId) return { role: 'leader' };
-  return {
-    role: 'member', leaderWorkflowId: storm.leader_workflow_id, members: storm.members,
-    ...(storm.thread_ts ? { threadTs: storm.thread_ts } : {}),
-  };
+  return { role: 'member', leaderWorkflowId: storm.leader_workflow_id, members: storm.members };
 }
 
 export function createStormActivities({ sql }: StormDeps) {
@@ -49,14 +38,14 @@ export function createStormActivities({ sql }: StormDeps) {
   async function tryJoin(tx: postgres.TransactionSql, i: JoinStormInput): Promise<JoinStormResult | undefined> {
     // A retried activity finds the row its earlier attempt wrote, whichever storm of the key that was.
     const [earlier] = await tx<StormRow[]>`
-      select s.leader_workflow_id, s.members, s.thread_ts from storm_members m join storms s on s.id = m.storm_id
+      select s.leader_workflow_id, s.members from storm_members m join storms s on s.id = m.storm_id
       where m.storm_key = ${i.key} and m.workflow_id = ${i.workflowId}
       order by m.joined_at desc limit 1`;
     if (earlier) return roleOf(earlier, i.workflowId);
 
     // The row lock serialises joins of one key; everyone else waits here, then sees the count the last one left.
     const [open] = await tx<StormRow[]>`
-      select id, leader_workflow_id, members, thread_ts,
+      select id, leader_workflow_id, members,
              last_joined_at < now() - ${i.windowMs}::float8 * interval '1 millisecond' as expired
       from storms where key = ${i.key} and closed_at is null
       for update`;
@@ -68,7 +57,7 @@ export function createStormActivities({ sql }: StormDeps) {
       if (joined.count === 0) return roleOf(open, i.workflowId);
       const [storm] = await tx<StormRow[]>`
         update storms set members = members + 1, last_joined_at = now() where id = ${open.id}
-        returning leader_workflow_id, members, thread_ts`;
+        returning leader_workflow_id, members`;
       return roleOf(storm, i.workflowId);
     }
     if (open) await tx`update storms set closed_at = now() where id = ${open.id}`;
@@ -100,31 +89,11 @@ export function createStormActivities({ sql }: StormDeps) {
       throw new Error(`storm ${i.key}: lost the race to open or join it five times`);
     },
 
-    /** Where members post: the leader's alert thread. */
-    async setStormThread({ key, leaderWorkflowId, threadTs }: { key: string; leaderWorkflowId: string; threadTs: string }): Promise<void> {
-      await sql`
-        update storms set thread_ts = ${threadTs}
-        where id = (select id from storms where key = ${key} and leader_workflow_id = ${leaderWorkflowId}
-                    order by opened_at desc limit 1)`;
-    },
-
     /** Ends the storm early (e.g. its leader resolved); the next alert of the key leads a new one. */
     async closeStorm({ key, leaderWorkflowId }: { key: string; leaderWorkflowId: string }): Promise<void> {
       await sql`
         update storms set closed_at = now()
         where key = ${key} and leader_workflow_id = ${leaderWorkflowId} and closed_at is null`;
-    },
-
-    /** The open storm of the key, else its latest: how many alerts, which pods, namespaces and alert names. */
-    async stormSummary({ key }: { key: string }): Promise<StormSummary> {
-      const [row] = await sql<StormSummary[]>`
-        select count(m.workflow_id)::int as members,
-               coalesce(array_agg(distinct m.alert->'target'->>'pod') filter (where m.alert->'target'->>'pod' is not null), '{}') as pods,
-               coalesce(array_agg(distinct m.alert->'target'->>'namespace') filter (where m.alert->'target'->>'namespace' is not null), '{}') as namespaces,
-               coalesce(array_agg(distinct m.alert->>'name') filter (where m.alert->>'name' is not null), '{}') as "alertNames"
-        from storm_members m
-        where m.storm_id = (select id from storms where key = ${key} order by closed_at is null desc, opened_at desc, id desc limit 1)`;
-      return row ?? { members: 0, pods: [], namespaces: [], alertNames: [] };
     },
   };
 }

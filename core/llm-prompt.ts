@@ -9,6 +9,14 @@ import { categories, remediationActions } from './diagnosis.js';
 import type { Category, Diagnosis, RemediationAction } from './diagnosis.js';
 import { PROPOSE_REMEDIATION, proposeRemediationTool } from './proposals.js';
 
+/** A read-only tool as its integration declares it: the activity that runs it and what the model is told of it. */
+export interface ContextTool<Activity extends string = string> {
+  activity: Activity;
+  description: string;
+  /** JSON Schema of the activity's input object. */
+  inputSchema: Record<string, unknown>;
+}
+
 /** A read-only context tool as the workflow knows it (`pods_log`, `prometheus_metrics_query`, ...). */
 export interface ReadOnlyTool {
   name: string;

@@ -59,10 +59,15 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
+export interface StartWorkerOptions extends Pick<CreateWorkerOptions, 'workflowBundle' | 'tuning'> {
+  /** False when the caller installed the Temporal Runtime with its own logger (the benchmark counts warnings). */
+  forwardTemporalLogs?: boolean;
+}
+
 export async function startWorker(
-  config: Config, deps: ActivityDeps, log: Logger, { workflowBundle }: Pick<CreateWorkerOptions, 'workflowBundle'> = {},
+  config: Config, deps: ActivityDeps, log: Logger, { workflowBundle, tuning, forwardTemporalLogs = true }: StartWorkerOptions = {},
 ): Promise<RunningWorker> {
-  installTemporalLogging(log);
+  if (forwardTemporalLogs) installTemporalLogging(log);
   const address = config.temporal.address ?? '127.0.0.1:7233';
   const connection = await connectTemporalNative(address);
   const admin = await connectTemporal(address);
@@ -72,7 +77,7 @@ export async function startWorker(
   } finally {
     await admin.close();
   }
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps, workflowBundle });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps, workflowBundle, tuning });
   const done = worker.run().finally(() => connection.close());
   log.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
   return {

@@ -103,7 +103,7 @@ export const EXPECTED_COLUMNS: Record<string, Record<string, string>> = {
     created_at: 'timestamptz not null',
   },
   storms: {
-    id: 'int8 not null', key: 'text not null', channel: 'text not null', leader_workflow_id: 'text not null', thread_ts: 'text',
+    id: 'int8 not null', key: 'text not null', channel: 'text not null', leader_workflow_id: 'text not null',
     opened_at: 'timestamptz not null', last_joined_at: 'timestamptz not null', closed_at: 'timestamptz', members: 'int4 not null',
   },
   storm_members: {

@@ -18,6 +18,7 @@ import { DEMO_POD, DEMO_POD_UID, demoWorld } from '../../sandbox/kubernetes/demo
 import { KubernetesTestServer } from '../../sandbox/kubernetes/server.js';
 import type { HeldRequest, HoldMatch, KubeObject, KubernetesWorld } from '../../sandbox/kubernetes/server.js';
 import { createScratchDatabase } from '../db/helpers.js';
+import { within } from '../support/chaos-stack.js';
 import { connectTemporal, unique } from '../support/temporal.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -159,16 +160,4 @@ async function startWorker(taskQueue: string): Promise<ChildProcess> {
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${stderr.slice(-2000)}`)));
   });
   return child;
-}
-
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not come within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -15,11 +15,7 @@ import { createMetrics } from '../../../core/metrics.js';
 import { openDatabase, type Database } from '../../../db/index.js';
 import type { LookoutServer } from '../../../server/app.js';
 import { runServer } from '../../../server/run.js';
-import { connectTemporal, connectTemporalNative } from '../../../worker/clients.js';
-import { createWorker } from '../../../worker/create-worker.js';
-import { buildActivityDeps } from '../../../worker/run.js';
-import { ensureDigestSchedule } from '../../../worker/schedules.js';
-import { ensureSearchAttributes } from '../../../worker/search-attributes.js';
+import { buildActivityDeps, startWorker } from '../../../worker/run.js';
 import { freePort } from '../ports.js';
 import { startTemporalDevServer, type DevServer } from '../temporal-dev-server.js';
 
@@ -110,30 +106,14 @@ export async function startBenchStack({ env = {}, tuning }: BenchStackOptions = 
     cleanups.push(() => db.close());
     const metrics = createMetrics();
 
-    // startWorker's steps, with `tuning` passed through to createWorker. Core's own logs are forwarded and counted
-    // rather than printed, so stdout stays the table and the JSON line.
+    // Core's own logs are counted rather than printed, so stdout stays the table and the JSON line.
     const temporalWarnings = new Map<string, number>();
     Runtime.install({
       logger: new DefaultLogger('WARN', ({ message }) => temporalWarnings.set(message, (temporalWarnings.get(message) ?? 0) + 1)),
       telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
     });
-    const admin = await connectTemporal(address);
-    try {
-      await ensureSearchAttributes(admin, config.temporal.namespace);
-      await ensureDigestSchedule(admin, { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
-    } finally {
-      await admin.close();
-    }
-    const connection = await connectTemporalNative(address);
-    const worker = await createWorker({
-      connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue,
-      deps: buildActivityDeps(config, db.sql, metrics), tuning,
-    });
-    const done = worker.run().finally(() => connection.close());
-    cleanups.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done;
-    });
+    const worker = await startWorker(config, buildActivityDeps(config, db.sql, metrics), log, { tuning, forwardTemporalLogs: false });
+    cleanups.push(() => worker.shutdown());
 
     const server = await runServer(config, db, metrics, log);
     cleanups.push(() => server.close());
