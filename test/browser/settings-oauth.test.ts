@@ -172,6 +172,62 @@ test('a test notification reaches each destination and explains the one that fai
   await page.setViewportSize({ width: 1280, height: 900 });
 }, 60_000);
 
+test('keyboard use and contrast: Tab reaches every form control with a visible focus ring; text meets WCAG AA', async () => {
+  await page.goto(url('/'));
+  // Visible, enabled controls (a closed confirmation step's buttons are not on screen yet).
+  const controls = await page.evaluate(() => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea, main button')]
+    .filter((el) => (el as HTMLElement).offsetParent !== null && !(el as HTMLInputElement).disabled
+      // A radio group is one Tab stop (arrow keys move within it): its checked radio stands for it.
+      && !((el as HTMLInputElement).type === 'radio' && !(el as HTMLInputElement).checked)).length);
+  const reached = new Set<string>();
+  for (let i = 0; i < controls + 60 && reached.size < controls; i += 1) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || !el.closest('main') || !/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(el.tagName)) return undefined;
+      const style = getComputedStyle(el);
+      const key = `${el.tagName}#${el.id}|${(el as HTMLInputElement).name}|${(el as HTMLInputElement).value}|${el.textContent}|${[...document.querySelectorAll('main *')].indexOf(el)}`;
+      return { key, ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== 'none' };
+    });
+    if (!focus) continue;
+    expect({ control: focus.key, ring: focus.ring }).toEqual({ control: focus.key, ring: true });
+    reached.add(focus.key);
+  }
+  const missing = await page.evaluate((seen) => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea, main button')]
+    .filter((el) => (el as HTMLElement).offsetParent !== null && !(el as HTMLInputElement).disabled
+      // A radio group is one Tab stop (arrow keys move within it): its checked radio stands for it.
+      && !((el as HTMLInputElement).type === 'radio' && !(el as HTMLInputElement).checked))
+    .map((el) => `${el.tagName}#${el.id}|${(el as HTMLInputElement).name}|${(el as HTMLInputElement).value}|${el.textContent}|${[...document.querySelectorAll('main *')].indexOf(el)}`)
+    .filter((k) => !seen.includes(k)), [...reached]);
+  expect(missing).toEqual([]);
+  expect(reached.size).toBe(controls);
+  // Every piece of text against its nearest opaque background: contrast ratio >= 4.5 (WCAG AA, normal text).
+  const worst = await page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    let min = { ratio: 21, text: '' };
+    for (const el of document.querySelectorAll('main *')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim());
+      if (!own || (el as HTMLElement).offsetParent === null) continue;
+      const [a, b] = [lum(rgb(getComputedStyle(el).color).slice(0, 3)), lum(background(el))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < min.ratio) min = { ratio, text: el.textContent!.trim().slice(0, 40) };
+    }
+    return min;
+  });
+  expect(worst.ratio).toBeGreaterThanOrEqual(4.5);
+}, 60_000);
+
 test('CSRF: a form post without the token, or with a wrong one, is refused with 403', async () => {
   const without = await page.request.post(url('/settings'), { form: { approvers: 'U0MALLORY' }, maxRedirects: 0 });
   expect(without.status()).toBe(403);
