@@ -55,6 +55,14 @@ export interface Config {
     limits: { maxToolCalls: number; maxInputTokens: number };
     timeoutMs: number;
   };
+  /** Temporal worker options (WORKER_*), named as the SDK names them; a key is absent when unset (the SDK's default). */
+  worker: WorkerTuning;
+}
+
+export interface WorkerTuning {
+  maxCachedWorkflows?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -77,6 +85,23 @@ function wholeNumber(value: string | undefined, fallback: number, name: string, 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be a whole number from 0 to ${max}, got '${value}'`);
   return n;
+}
+
+/** WORKER_* variables; the minimums are the SDK's (it would otherwise raise a workflow-task limit under 2 with a mere warning). */
+function workerTuning(env: NodeJS.ProcessEnv): WorkerTuning {
+  const tuning: WorkerTuning = {};
+  const settings = [
+    ['WORKER_MAX_CACHED_WORKFLOWS', 'maxCachedWorkflows', 0],
+    ['WORKER_MAX_CONCURRENT_ACTIVITIES', 'maxConcurrentActivityTaskExecutions', 1],
+    ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'maxConcurrentWorkflowTaskExecutions', 2],
+  ] as const;
+  for (const [name, key, min] of settings) {
+    const value = opt(env[name]);
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new Error(`${name} must be a whole number >= ${min}, got '${value}'`);
+    tuning[key] = Number(value);
+  }
+  return tuning;
 }
 
 /** POLICY_ALLOWED_ACTIONS, POLICY_NAMESPACES, POLICY_SECOND_APPROVER: undefined when none is set. */
@@ -159,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       timeoutMs: wholeNumber(env.LLM_TIMEOUT_MS, 300_000, 'LLM_TIMEOUT_MS', 3_600_000),
     },
+    worker: workerTuning(env),
   };
   // A half-configured Slack fails here, at start, rather than on the first event.
   slackMode(config.slack);

@@ -9,6 +9,8 @@ try {
   process.stderr.write(`bench: ${err.message}\n`);
   process.exit(2);
 }
+// Ctrl-C still runs the 'exit' hooks, which SIGKILL the worker and server children (scripts/lib/bench/child.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 try {
   // The pipeline's modules load only once the arguments are good, so a usage error answers at once.
   const { runBench } = await import('./lib/bench/run.js');

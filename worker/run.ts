@@ -77,7 +77,9 @@ export async function startWorker(
   } finally {
     await admin.close();
   }
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps, workflowBundle, tuning });
+  // WORKER_* from the environment, under whatever the caller passes explicitly.
+  const options = { ...config.worker, ...tuning };
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, deps, workflowBundle, tuning: options });
   const done = worker.run().finally(() => connection.close());
   log.info({ address, taskQueue: config.temporal.taskQueue }, 'worker polling');
   return {

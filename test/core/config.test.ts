@@ -30,3 +30,14 @@ test('a default remediation policy from POLICY_* variables, checked at start', (
   expect(() => loadConfig({ POLICY_ALLOWED_ACTIONS: 'nuke' })).toThrow('POLICY_* variables: allowedActions has unknown actions: "nuke"');
   expect(() => loadConfig({ POLICY_SECOND_APPROVER: 'maybe' })).toThrow("POLICY_SECOND_APPROVER must be true or false, got 'maybe'");
 });
+
+test('worker tuning: absent unless WORKER_* is set (the SDK decides), and one clear line for a bad value', () => {
+  expect(loadConfig({}).worker).toEqual({});
+  expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '100', WORKER_MAX_CONCURRENT_ACTIVITIES: '20', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '10' }).worker)
+    .toEqual({ maxCachedWorkflows: 100, maxConcurrentActivityTaskExecutions: 20, maxConcurrentWorkflowTaskExecutions: 10 });
+  expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_MAX_CONCURRENT_ACTIVITIES: ' ' }).worker).toEqual({ maxCachedWorkflows: 0 });
+  expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow("WORKER_MAX_CACHED_WORKFLOWS must be a whole number >= 0, got 'lots'");
+  expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' })).toThrow("WORKER_MAX_CONCURRENT_ACTIVITIES must be a whole number >= 1, got '0'");
+  expect(() => loadConfig({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow("WORKER_MAX_CONCURRENT_WORKFLOW_TASKS must be a whole number >= 2, got '1'");
+  expect(() => loadConfig({ WORKER_MAX_CONCURRENT_ACTIVITIES: '2.5' })).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES must be a whole number/);
+});

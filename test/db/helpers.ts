@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { createScratchDatabase as createScratch, postgresUnavailable, type ScratchDatabase } from '../../scripts/lib/scratch-database.js';
 
 /** A fresh empty directory under the OS temp dir, removed by the returned cleanup. */
 export async function tempDir(prefix = 'lookout-db-'): Promise<{ dir: string; remove(): Promise<void> }> {
@@ -15,40 +15,13 @@ export const REAL_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://po
 
 /** Why the real PostgreSQL cannot be used, or undefined when it answers. */
 export async function realPostgresUnavailable(): Promise<string | undefined> {
-  const sql = postgres(REAL_POSTGRES_URL, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-    return undefined;
-  } catch (error) {
-    const reason = (error as Error).message;
-    return `${REAL_POSTGRES_URL} did not answer (${reason}); set TEST_POSTGRES_URL to use another server`;
-  } finally {
-    await sql.end({ timeout: 1 });
-  }
+  const reason = await postgresUnavailable(REAL_POSTGRES_URL);
+  return reason && `${reason}; set TEST_POSTGRES_URL to use another server`;
 }
 
 /** A uniquely named, empty database on the real PostgreSQL; drop() removes it even while clients are connected. */
-export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `lookout_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(REAL_POSTGRES_URL, { max: 1, onnotice: () => {} });
-  try {
-    await admin`create database ${admin(name)}`;
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(REAL_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const sql = postgres(REAL_POSTGRES_URL, { max: 1, onnotice: () => {} });
-      try {
-        await sql`drop database if exists ${sql(name)} with (force)`;
-      } finally {
-        await sql.end();
-      }
-    },
-  };
+export async function createScratchDatabase(): Promise<ScratchDatabase> {
+  return await createScratch(REAL_POSTGRES_URL, { prefix: 'lookout_test' });
 }
 
 /** Each column as `udt_name` plus ` not null`, per table, exactly as all migrations should leave them. */

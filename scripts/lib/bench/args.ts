@@ -10,11 +10,13 @@ export interface BenchArgs {
   approvals: number;
   /** Seconds to wait for outstanding reports after sending. */
   drainSeconds: number;
-  /** Temporal worker options (createWorker's `tuning`). */
+  /** Temporal worker options, given to the worker as WORKER_MAX_CACHED_WORKFLOWS etc. */
   maxCachedWorkflows?: number;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   skipBare: boolean;
+  /** Worker and server inside the bench process (PGlite unless DATABASE_URL), as before the processes topology. */
+  singleProcess: boolean;
 }
 
 export class UsageError extends Error {}
@@ -26,9 +28,9 @@ const whole = (flag: string, value: string | undefined, min = 1): number => {
   return Number(value);
 };
 
-/** `[--alerts N | --hold N] [--concurrency C] [--rate R] [--approvals A] [--drain S] [--max-cached-workflows N] ...` */
+/** `[--alerts N | --hold N] [--concurrency C] [--rate R] [--approvals A] [--drain S] [--max-cached-workflows N] [--single-process] ...` */
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { mode: 'pipeline', count: 500, concurrency: 16, rate: 0, approvals: 50, drainSeconds: 120, skipBare: false };
+  const args: BenchArgs = { mode: 'pipeline', count: 500, concurrency: 16, rate: 0, approvals: 50, drainSeconds: 120, skipBare: false, singleProcess: false };
   let sawCount = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -49,7 +51,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       case '--max-concurrent-activities': args.maxConcurrentActivities = whole(flag, value()); break;
       case '--max-concurrent-workflow-tasks': args.maxConcurrentWorkflowTasks = whole(flag, value(), 2); break;
       case '--no-bare': args.skipBare = true; break;
-      default: throw new UsageError(`unknown argument '${flag}' (usage: bench [--alerts N | --hold N] [--concurrency C] [--rate R])`);
+      case '--single-process': args.singleProcess = true; break;
+      default: throw new UsageError(`unknown argument '${flag}' (usage: bench [--alerts N | --hold N] [--concurrency C] [--rate R] [--single-process])`);
     }
   }
   return args;

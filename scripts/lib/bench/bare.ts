@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { mapLimit } from './stats.js';
 
 export interface BareActivities {
   noop(): Promise<void>;
 }
 
-const workflowsPath = fileURLToPath(new URL('./bare-workflow.ts', import.meta.url));
+export const bareActivities: BareActivities = { noop: async () => {} };
+export const bareWorkflowsPath = fileURLToPath(new URL('./bare-workflow.ts', import.meta.url));
 
 export interface BareResult {
   workflows: number;
@@ -17,17 +17,15 @@ export interface BareResult {
 
 /**
  * N workflows of one no-op activity on the same Temporal server, started `concurrency` at a time and awaited:
- * what Temporal and the SDK alone can do on this machine, the yardstick for the pipeline's ratio.
+ * what Temporal and the SDK alone can do on this machine, the yardstick for the pipeline's ratio. The worker comes from
+ * `startWorker`, so it runs where the incident worker runs (its own process, or the bench's) with the same tuning.
  */
 export async function runBare(
-  { address, namespace = 'default', workflows, concurrency = 32, tuning }:
-  { address: string; namespace?: string; workflows: number; concurrency?: number; tuning?: Partial<WorkerOptions> },
+  { address, namespace = 'default', workflows, concurrency = 32, startWorker }:
+  { address: string; namespace?: string; workflows: number; concurrency?: number; startWorker: (taskQueue: string) => Promise<{ stop(): Promise<void> }> },
 ): Promise<BareResult> {
   const taskQueue = `bench-bare-${process.pid}-${Date.now()}`;
-  const native = await NativeConnection.connect({ address });
-  const activities: BareActivities = { noop: async () => {} };
-  const worker = await Worker.create({ connection: native, namespace, taskQueue, workflowsPath, activities, ...tuning });
-  const running = worker.run();
+  const worker = await startWorker(taskQueue);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   try {
@@ -38,9 +36,7 @@ export async function runBare(
     const seconds = (Date.now() - started) / 1000;
     return { workflows, seconds, perSecond: workflows / seconds };
   } finally {
-    worker.shutdown();
-    await running;
+    await worker.stop();
     await connection.close();
-    await native.close();
   }
 }

@@ -2,44 +2,49 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { MessagesApiTestServer, type MessagesRequest, type ScriptedTurn } from '../../../sandbox/anthropic/server.js';
 import { demoWorld } from '../../../sandbox/kubernetes/demo-world.js';
 import { KubernetesTestServer } from '../../../sandbox/kubernetes/server.js';
 import { PrometheusTestServer } from '../../../sandbox/prometheus/server.js';
 import { crashloopRestartSeries } from '../../../sandbox/samples.js';
 import { SlackEmulator } from '../../../sandbox/slack/emulator.js';
-import { loadConfig, type Config } from '../../../core/config.js';
-import { createLogger } from '../../../core/logger.js';
-import { createMetrics } from '../../../core/metrics.js';
-import { openDatabase, type Database } from '../../../db/index.js';
-import type { LookoutServer } from '../../../server/app.js';
-import { runServer } from '../../../server/run.js';
-import { buildActivityDeps, startWorker } from '../../../worker/run.js';
 import { freePort } from '../ports.js';
-import { startTemporalDevServer, type DevServer } from '../temporal-dev-server.js';
+import { startTemporalDevServer } from '../temporal-dev-server.js';
 
 export const ALERTS_CHANNEL = 'C0ALERTS';
 export const APPROVER = 'U0ALICE';
 
+/** Worker and server as `npm run worker` / `npm run server` (real PostgreSQL), or both inside the bench process. */
+export type Topology = 'processes' | 'single-process';
+
+export interface Rss {
+  worker: number;
+  server: number;
+  /** The bench process itself: the sender, the tracker and the local test servers (and, in one process, everything). */
+  bench: number;
+}
+
 export interface BenchStack {
-  config: Config;
+  topology: Topology;
   temporalAddress: string;
+  namespace: string;
+  serverUrl: string;
   slack: SlackEmulator;
-  k8s: KubernetesTestServer;
   llm: MessagesApiTestServer;
-  db: Database;
-  server: LookoutServer;
+  /** Resident memory now, in MB. */
+  rss(): Rss;
   /** Warnings and errors from the Temporal SDK and core (e.g. activities finishing after their timeout), by message. */
-  temporalWarnings: Map<string, number>;
+  temporalWarnings(): Record<string, number>;
+  /** Why part of the stack stopped while it should be running; undefined while all is well. */
+  failure(): string | undefined;
+  /** A worker for the bare-Temporal baseline on `taskQueue`, placed and tuned like the incident worker. */
+  startBareWorker(taskQueue: string): Promise<{ stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
 export interface BenchStackOptions {
-  /** Extra environment for loadConfig (reminders, TTLs). */
+  /** Extra environment for the worker and server (reminders, TTLs, WORKER_* tuning). */
   env?: Record<string, string>;
-  /** Temporal worker options passed through createWorker's `tuning`. */
-  tuning?: Partial<WorkerOptions>;
 }
 
 /**
@@ -53,29 +58,36 @@ function scriptedModel(request: MessagesRequest): ScriptedTurn {
   return [{ type: 'text', text: 'Category: CrashLoopBackOff\nThe cart container exits at start; its previous log shows why.' }];
 }
 
-/** A Temporal dev server of our own (in memory, headless) unless TEMPORAL_ADDRESS names one. */
-async function temporal(): Promise<{ address: string; dev?: DevServer }> {
-  if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS };
-  const binary = process.env.TEMPORAL_BINARY ?? execFileSync('bash', ['scripts/ensure-temporal.sh'], { encoding: 'utf8' }).trim();
-  const dev = await startTemporalDevServer({ binary, port: await freePort(), ui: false });
-  return { address: dev.address, dev };
+/** What both topologies share: a temp dir, Temporal, the local fakes, and the environment that points Lookout at them. */
+export interface Fakes {
+  dir: string;
+  temporalAddress: string;
+  slack: SlackEmulator;
+  llm: MessagesApiTestServer;
+  /** Lookout's settings for the bench, as environment variables. */
+  env: Record<string, string>;
+  /** Cleanups in the order they were registered; run them in reverse. */
+  cleanups: (() => Promise<void>)[];
 }
 
-/**
- * The pipeline as `npm start` wires it (server and worker in one process, PGlite unless DATABASE_URL is set), against
- * the local Slack, Kubernetes, Prometheus and Messages API servers, all at zero latency. Mirrors test/support/stack.ts,
- * plus the LLM and worker tuning, which startWorker does not take.
- */
-export async function startBenchStack({ env = {}, tuning }: BenchStackOptions = {}): Promise<BenchStack> {
+export async function closeAll(cleanups: (() => Promise<void>)[]): Promise<void> {
+  for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);
+}
+
+/** Starts the local servers; on failure, stops what it started and throws. */
+export async function startFakes(extraEnv: Record<string, string> = {}): Promise<Fakes> {
   const cleanups: (() => Promise<void>)[] = [];
-  const close = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
-  };
   try {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-'));
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    const { address, dev } = await temporal();
-    if (dev) cleanups.push(() => dev.stop());
+    // A Temporal dev server of our own (in memory, headless) unless TEMPORAL_ADDRESS names one.
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const binary = process.env.TEMPORAL_BINARY ?? execFileSync('bash', ['scripts/ensure-temporal.sh'], { encoding: 'utf8' }).trim();
+      const dev = await startTemporalDevServer({ binary, port: await freePort(), ui: false });
+      cleanups.push(() => dev.stop());
+      temporalAddress = dev.address;
+    }
     const k8s = new KubernetesTestServer({ world: demoWorld() });
     await k8s.start();
     cleanups.push(() => k8s.stop());
@@ -91,36 +103,33 @@ export async function startBenchStack({ env = {}, tuning }: BenchStackOptions = 
     const slack = new SlackEmulator({ signingSecret, botToken });
     await slack.start();
     cleanups.push(() => slack.stop());
-
-    const config = loadConfig({
-      PORT: '0', LOOKOUT_DATA_DIR: dir, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${process.pid}-${Date.now()}`,
-      DATABASE_URL: process.env.DATABASE_URL, SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken,
-      SLACK_API_URL: slack.apiUrl, ALERTS_CHANNEL, APPROVERS: APPROVER, KUBECONFIG: path.join(dir, 'kubeconfig'),
-      PROMETHEUS_URL: prometheus.url, ANTHROPIC_API_KEY: 'sk-ant-bench', ANTHROPIC_BASE_URL: llm.url, LLM_MODEL: 'claude-bench',
+    const env = {
+      LOOKOUT_DATA_DIR: dir, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: `bench-${process.pid}-${Date.now()}`,
+      SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_API_URL: slack.apiUrl, ALERTS_CHANNEL, APPROVERS: APPROVER,
+      KUBECONFIG: path.join(dir, 'kubeconfig'), PROMETHEUS_URL: prometheus.url,
+      ANTHROPIC_API_KEY: 'sk-ant-bench', ANTHROPIC_BASE_URL: llm.url, LLM_MODEL: 'claude-bench',
       // Every alert its own incident; Slack's ~1 message/s/channel pacing is a real-Slack limit, not what we measure.
       STORM_WINDOW_MS: '0', SLACK_CHANNEL_PACE_MS: '0', VERIFY_AFTER_MS: '0',
-      ...env,
-    });
-    const log = createLogger('bench', 'silent');
-    const db = await openDatabase({ url: config.databaseUrl, dataDir: dir, log });
-    cleanups.push(() => db.close());
-    const metrics = createMetrics();
-
-    // Core's own logs are counted rather than printed, so stdout stays the table and the JSON line.
-    const temporalWarnings = new Map<string, number>();
-    Runtime.install({
-      logger: new DefaultLogger('WARN', ({ message }) => temporalWarnings.set(message, (temporalWarnings.get(message) ?? 0) + 1)),
-      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
-    });
-    const worker = await startWorker(config, buildActivityDeps(config, db.sql, metrics), log, { tuning, forwardTemporalLogs: false });
-    cleanups.push(() => worker.shutdown());
-
-    const server = await runServer(config, db, metrics, log);
-    cleanups.push(() => server.close());
-    slack.setAppUrl(server.url);
-    return { config, temporalAddress: address, slack, k8s, llm, db, server, temporalWarnings, close };
+      ...extraEnv,
+    };
+    return { dir, temporalAddress, slack, llm, env, cleanups };
   } catch (err) {
-    await close();
+    await closeAll(cleanups);
     throw err;
   }
+}
+
+export interface StartOptions extends BenchStackOptions {
+  topology: Topology;
+  /** processes: the server to create the scratch database on. single-process: DATABASE_URL, or PGlite when unset. */
+  databaseUrl?: string;
+}
+
+export async function startBenchStack({ topology, databaseUrl, env }: StartOptions): Promise<BenchStack> {
+  if (topology === 'processes') {
+    const { startProcessStack } = await import('./processes.js');
+    return await startProcessStack({ adminUrl: databaseUrl!, env });
+  }
+  const { startSingleProcessStack } = await import('./single-process.js');
+  return await startSingleProcessStack({ databaseUrl, env });
 }
