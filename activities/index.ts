@@ -10,6 +10,7 @@ import { createRemediationPreviewActivities } from './remediation-preview.js';
 import { createRemediationActivities } from './remediation.js';
 import { createSentryActivities, type SentryDeps } from './sentry.js';
 import { createSlackActivities, type SlackDeps } from './slack.js';
+import { createMetricChartActivity } from './metric-chart.js';
 import { createOpenIncidentActivity } from './open-incident.js';
 import { createLedger, createStoreActivities, type StoreDeps } from './store.js';
 import { createStormActivities } from './storms.js';
@@ -22,10 +23,12 @@ export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDe
 export function createActivities(deps: ActivityDeps) {
   const slack = createSlackActivities(deps);
   const store = createStoreActivities(deps);
+  const prometheus = createPrometheusActivities(deps);
   return {
     ...slack,
     ...createKubernetesActivities(deps),
-    ...createPrometheusActivities(deps),
+    ...prometheus,
+    ...createMetricChartActivity({ ...prometheus, ...slack }),
     ...createSentryActivities(deps),
     ...createArgoCdActivities(deps),
     ...createRemediationActivities({ ...deps, ledger: createLedger(deps.sql) }),

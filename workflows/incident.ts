@@ -6,6 +6,7 @@ import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { createActivities } from '../activities/index.js';
 import type { Diagnosis, Remediation } from '../core/diagnosis.js';
 import type { Decision, IncidentStatus, RemediationOutcome } from '../core/incident.js';
+import { CHART_WINDOW_MS, chartSeries } from '../core/chart-series.js';
 import type { KubernetesFacts } from '../core/kubernetes-facts.js';
 import { defaultAgentLimits, mergeDiagnosis, runAgent } from './agent.js';
 import * as sa from './search-attributes.js';
@@ -58,6 +59,8 @@ const analyser = proxyActivities<Activities>(analysis);
 /** The analyser and the agent's preparation do no I/O: run in the worker as part of the workflow task. */
 const inWorker = proxyLocalActivities<Activities>(analysis);
 const opening = proxyActivities<Activities>(openCall);
+/** A range query, a rendering and an upload; a chart that cannot be made is left out, the incident goes on. */
+const charting = proxyActivities<Activities>({ ...slackCall, startToCloseTimeout: '30s', retry: { ...slackCall.retry, maximumAttempts: 5 } });
 const llm = proxyActivities<Activities>(llmTurn);
 /** The agent's read-only tools, called by the activity name `prepareAgent` routed the tool to. */
 const contextTools = proxyActivities<Record<string, (input: Record<string, unknown>) => Promise<unknown>>>(clusterRead);
@@ -69,8 +72,6 @@ const DEFAULT_VERIFY_AFTER = '2m';
 const DEFAULT_STORM_WINDOW_MS = 10 * 60_000;
 /** A storm's summary line is rewritten at most this often, however fast members arrive. */
 const STORM_SUMMARY_EVERY = '3s';
-const CHART_WINDOW_MS = 3_600_000;
-const CHART_MAX_SERIES = 5;
 const INVESTIGATING = ':mag: Investigating… reading the pod, its events and its logs.';
 /** Shorter log tails are quoted in the report; longer ones are also attached whole. */
 const LOG_FILE_MIN_LINES = 10;
@@ -171,10 +172,12 @@ async function handleIncident(
   }
   if (lean) {
     // Log files and the chart side by side: each its own activity, none waiting for another.
-    await Promise.all([uploadLogs(), alert.query && chartMetric(alert.query)]);
+    await Promise.all([uploadLogs(), alert.query && charting.chartMetric({
+      teamId: input.teamId, channel: where.channel, threadTs: where.ts, title: `${alert.name}: ${alert.query.query}`, ...alert.query,
+    }).catch((err: unknown) => log.warn('no metric chart: it could not be read or uploaded', { error: failureMessage(err) }))]);
   } else {
     if (patched('upload-logs-to-thread')) await uploadLogs();
-    if (alert.query && patched('metric-chart')) await chartMetric(alert.query);
+    if (alert.query && patched('metric-chart')) await legacyChart(alert.query);
   }
   await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category, engine: diagnosis.engine });
 
@@ -441,19 +444,15 @@ async function handleIncident(
     else for (const upload of uploads) await upload();
   }
 
-  /** The alert's expression over the last hour, with the rule's threshold, as a chart in the thread. */
-  async function chartMetric({ query, threshold }: { query: string; threshold?: number }) {
+  /** The chart before lean-start-v1: the range read and the upload as two activities. */
+  async function legacyChart({ query, threshold }: { query: string; threshold?: number }) {
     const end = Date.now();
     const range = await metricsRead.prometheusMetricsQueryRange({
       query, start: new Date(end - CHART_WINDOW_MS).toISOString(), end: new Date(end).toISOString(),
     });
     if (!range.ok || !range.series.length) return;
-    const series = range.series.slice(0, CHART_MAX_SERIES).map((s) => ({
-      name: seriesName(s.labels),
-      points: s.values.filter((p): p is [number, number] => p[1] !== null),
-    }));
     await slack.uploadChart({
-      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, title: `${alert.name}: ${query}`, series, threshold,
+      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, title: `${alert.name}: ${query}`, series: chartSeries(range.series), threshold,
     });
   }
 
@@ -505,11 +504,6 @@ async function handleIncident(
 
 function targetText(p: Remediation): string {
   return p.target.kind === 'None' ? 'none' : `${p.target.kind}/${p.target.namespace ?? ''}/${p.target.name ?? ''}`;
-}
-
-function seriesName(labels: Record<string, string>): string {
-  const keys = ['pod', 'instance', 'job', 'namespace', 'service', 'deployment'].filter((k) => labels[k]);
-  return keys.length ? keys.slice(0, 2).map((k) => `${k}=${labels[k]}`).join(', ') : labels.__name__ ?? 'value';
 }
 
 function failureType(err: unknown): string | undefined {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createOpenIncidentActivity, type OpenIncidentInput, type OpenIncidentParts } from '../../activities/open-incident.js';
+import { createOpenIncidentActivity, type OpenedIncident, type OpenIncidentInput, type OpenIncidentParts } from '../../activities/open-incident.js';
 import { createStoreActivities } from '../../activities/store.js';
 import { createLogger } from '../../core/logger.js';
 import { openDatabase, type Database } from '../../db/index.js';
@@ -50,12 +50,12 @@ function slackParts(failOnce: string[] = []) {
 }
 
 /** Runs openIncident as Temporal would: attempt after attempt until one succeeds. */
-async function runWithRetries(parts: OpenIncidentParts, input: OpenIncidentInput) {
+async function runWithRetries(parts: OpenIncidentParts, input: OpenIncidentInput): Promise<{ opened: OpenedIncident; attempts: number }> {
   const { openIncident } = createOpenIncidentActivity(parts);
   for (let attempt = 1; ; attempt += 1) {
     const env = new MockActivityEnvironment({ activityType: 'openIncident', attempt, scheduledTimestampMs: Date.now() }, { logger: quietLogger });
     try {
-      return { opened: await env.run(openIncident, input), attempts: attempt };
+      return { opened: (await env.run(openIncident, input)) as OpenedIncident, attempts: attempt };
     } catch (err) {
       if (attempt >= 5) throw err;
     }

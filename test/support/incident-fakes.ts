@@ -1,5 +1,6 @@
 import type { createActivities } from '../../activities/index.js';
 import { createAnalysisActivities } from '../../activities/analysis.js';
+import { createMetricChartActivity } from '../../activities/metric-chart.js';
 import { createOpenIncidentActivity } from '../../activities/open-incident.js';
 import type { RemediationOutcome } from '../../core/incident.js';
 import { crashLoopFacts } from '../fixtures/alerts.js';
@@ -60,6 +61,7 @@ export function fakeActivities(opts: { approvers?: string[]; remediation?: (n: n
   };
   // The real composition over the recording parts, so tests see the index row, alert, reaction and thread message.
   activities.openIncident = createOpenIncidentActivity(activities as Activities).openIncident;
+  activities.chartMetric = createMetricChartActivity(activities as Activities).chartMetric;
   return { activities, calls, remediationCount: () => remediations, named: (n: string) => calls.filter((c) => c.name === n) };
 }
 
