@@ -10,6 +10,8 @@ import { createRemediationPreviewActivities } from './remediation-preview.js';
 import { createRemediationActivities } from './remediation.js';
 import { createSentryActivities, type SentryDeps } from './sentry.js';
 import { createSlackActivities, type SlackDeps } from './slack.js';
+import { createMetricChartActivity } from './metric-chart.js';
+import { createOpenIncidentActivity } from './open-incident.js';
 import { createLedger, createStoreActivities, type StoreDeps } from './store.js';
 import { createStormActivities } from './storms.js';
 import { createVerificationActivities } from './verification.js';
@@ -19,16 +21,21 @@ export type ActivityDeps = SlackDeps & KubernetesDeps & StoreDeps & PrometheusDe
 
 /** Every activity the workflows call, built over the clients worker/ creates once. */
 export function createActivities(deps: ActivityDeps) {
+  const slack = createSlackActivities(deps);
+  const store = createStoreActivities(deps);
+  const prometheus = createPrometheusActivities(deps);
   return {
-    ...createSlackActivities(deps),
+    ...slack,
     ...createKubernetesActivities(deps),
-    ...createPrometheusActivities(deps),
+    ...prometheus,
+    ...createMetricChartActivity({ ...prometheus, ...slack }),
     ...createSentryActivities(deps),
     ...createArgoCdActivities(deps),
     ...createRemediationActivities({ ...deps, ledger: createLedger(deps.sql) }),
     ...createRemediationPreviewActivities(deps),
     ...createVerificationActivities(deps),
-    ...createStoreActivities(deps),
+    ...store,
+    ...createOpenIncidentActivity({ ...slack, ...store }),
     ...createAuthorizeActivities(deps),
     ...createAnalysisActivities(),
     ...createAgentActivities(deps),

@@ -61,6 +61,21 @@ export function createStoreActivities({ sql, approvers, approveAnyone }: StoreDe
       });
     },
 
+    /** The Slack messages an incident has posted so far, as its index row remembers them (openIncident's retries). */
+    async findIncidentMessages({ workflowId }: { workflowId: string }): Promise<{ channel?: string; alertTs?: string; reportTs?: string } | undefined> {
+      const [row] = await sql<{ channel: string | null; alert_ts: string | null; report_ts: string | null }[]>`
+        select channel, alert_ts, report_ts from incidents where workflow_id = ${workflowId}`;
+      return row && { channel: row.channel ?? undefined, alertTs: row.alert_ts ?? undefined, reportTs: row.report_ts ?? undefined };
+    },
+
+    /** Remembers a message the incident just posted, so no retry posts it again and reactions on it find the incident. */
+    async noteIncidentMessages({ workflowId, channel, alertTs, reportTs }: { workflowId: string; channel: string; alertTs?: string; reportTs?: string }): Promise<void> {
+      await sql`
+        update incidents set channel = ${channel}, alert_ts = coalesce(${alertTs ?? null}, alert_ts),
+          report_ts = coalesce(${reportTs ?? null}, report_ts), updated_at = now()
+        where workflow_id = ${workflowId}`;
+    },
+
     async recordAudit(a: RecordAuditInput): Promise<void> {
       await sql`
         insert into audit_events (workflow_id, team_id, type, actor, action, target, outcome, detail)

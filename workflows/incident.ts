@@ -1,11 +1,12 @@
 import {
   ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, log, patched, proxyActivities,
-  setHandler, sleep, upsertSearchAttributes, workflowInfo, type ActivityOptions,
+  proxyLocalActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { createActivities } from '../activities/index.js';
 import type { Diagnosis, Remediation } from '../core/diagnosis.js';
 import type { Decision, IncidentStatus, RemediationOutcome } from '../core/incident.js';
+import { CHART_WINDOW_MS, chartSeries } from '../core/chart-series.js';
 import type { KubernetesFacts } from '../core/kubernetes-facts.js';
 import { defaultAgentLimits, mergeDiagnosis, runAgent } from './agent.js';
 import * as sa from './search-attributes.js';
@@ -35,6 +36,11 @@ const storeCall: ActivityOptions = {
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 };
 const analysis: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } };
+/**
+ * The incident's first step (index row, alert message, :eyes:, "Investigating…"): up to two paced posts, and ahead of
+ * every other activity in a backlog, so alerts show in Slack at once during an alert storm.
+ */
+const openCall: ActivityOptions = { ...slackCall, startToCloseTimeout: '45s', priority: { priorityKey: 1 } };
 /** One Messages API request; the activity's own request timeout is 60 s. Refusals and a used-up budget never retry. */
 const llmTurn: ActivityOptions = {
   startToCloseTimeout: '90s',
@@ -50,6 +56,11 @@ const clusterMutation = proxyActivities<Activities>(clusterWrite);
 const store = proxyActivities<Activities>(storeCall);
 const metricsRead = proxyActivities<Activities>(clusterRead);
 const analyser = proxyActivities<Activities>(analysis);
+/** The analyser and the agent's preparation do no I/O: run in the worker as part of the workflow task. */
+const inWorker = proxyLocalActivities<Activities>(analysis);
+const opening = proxyActivities<Activities>(openCall);
+/** A range query, a rendering and an upload; a chart that cannot be made is left out, the incident goes on. */
+const charting = proxyActivities<Activities>({ ...slackCall, startToCloseTimeout: '30s', retry: { ...slackCall.retry, maximumAttempts: 5 } });
 const llm = proxyActivities<Activities>(llmTurn);
 /** The agent's read-only tools, called by the activity name `prepareAgent` routed the tool to. */
 const contextTools = proxyActivities<Record<string, (input: Record<string, unknown>) => Promise<unknown>>>(clusterRead);
@@ -61,8 +72,6 @@ const DEFAULT_VERIFY_AFTER = '2m';
 const DEFAULT_STORM_WINDOW_MS = 10 * 60_000;
 /** A storm's summary line is rewritten at most this often, however fast members arrive. */
 const STORM_SUMMARY_EVERY = '3s';
-const CHART_WINDOW_MS = 3_600_000;
-const CHART_MAX_SERIES = 5;
 const INVESTIGATING = ':mag: Investigating… reading the pod, its events and its logs.';
 /** Shorter log tails are quoted in the report; longer ones are also attached whole. */
 const LOG_FILE_MIN_LINES = 10;
@@ -117,7 +126,10 @@ async function handleIncident(
   const members: StormMember[] = [];
   setHandler(stormMemberSignal, (m) => void (members.some((x) => x.workflowId === m.workflowId) || members.push(m)));
 
-  await setStatus('investigating');
+  // Since lean-start-v1 the first activity, openIncident, writes the index row along with the alert message.
+  const lean = patched('lean-start-v1');
+  if (lean) upsertSearchAttributes([{ key: sa.IncidentStatus, value: 'investigating' }]);
+  else await setStatus('investigating');
 
   // Reminders, second approvers, verification and alert storms came later: older incidents replay without them.
   const humanLoop = patched('human-loop-v1');
@@ -132,27 +144,16 @@ async function handleIncident(
     }
   }
 
-  // 1. The alert message everything else threads under.
-  if (alert.slack) {
-    state.channel = alert.slack.channel;
-    state.alertTs = alert.slack.ts;
-  } else {
-    const posted = await slack.postAlert({ teamId: input.teamId, channel: input.channel, alert });
-    state.channel = posted.channel;
-    state.alertTs = posted.ts;
-  }
-  const where = { channel: state.channel, ts: state.alertTs };
-  await slack.addReaction({ teamId: input.teamId, ...where, name: 'eyes' });
+  // 1. The alert message everything else threads under, and an "Investigating…" message in its thread that becomes
+  // the report.
+  const { where, progress } = lean ? await openIncident() : await legacyOpen();
 
-  // 2. Investigate and diagnose, with an "Investigating…" message in the thread that becomes the report.
-  const showProgress = patched('investigating-message');
-  const progress = showProgress
-    ? await slack.postThreadMessage({ teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, text: INVESTIGATING })
-    : undefined;
+  // 2. Investigate and diagnose.
   // Prometheus evidence, the LLM agent and dry-run previews came later: older incidents replay without them.
-  const investigationV2 = patched('investigation-v2');
+  const investigationV2 = lean || patched('investigation-v2');
+  const pure = lean ? inWorker : analyser;
   const facts = investigationV2 ? await gatherFacts() : await cluster.collectKubernetesFacts({ target: alert.target });
-  let diagnosis: Diagnosis = await analyser.runbookDiagnose({ alert, facts });
+  let diagnosis: Diagnosis = await pure.runbookDiagnose({ alert, facts });
   if (investigationV2 && input.agent) diagnosis = await askLlm(diagnosis);
   state.diagnosis = diagnosis;
   const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
@@ -162,15 +163,22 @@ async function handleIncident(
   if (progress) {
     // Known before the buttons appear, so a click in the very next instant finds this report.
     state.reportTs = progress.ts;
-    await slack.updateReport({ teamId: input.teamId, channel: state.channel, ts: progress.ts, view: view(), receivedAt: input.receivedAt });
+    await slack.updateReport({ teamId: input.teamId, channel: where.channel, ts: progress.ts, view: view(), receivedAt: input.receivedAt });
   } else {
     const report = await slack.postReport({
-      teamId: input.teamId, channel: state.channel, threadTs: state.alertTs, view: view(), receivedAt: input.receivedAt,
+      teamId: input.teamId, channel: where.channel, threadTs: where.ts, view: view(), receivedAt: input.receivedAt,
     });
     state.reportTs = report.ts;
   }
-  if (patched('upload-logs-to-thread')) await uploadLogs();
-  if (alert.query && patched('metric-chart')) await chartMetric(alert.query);
+  if (lean) {
+    // Log files and the chart side by side: each its own activity, none waiting for another.
+    await Promise.all([uploadLogs(), alert.query && charting.chartMetric({
+      teamId: input.teamId, channel: where.channel, threadTs: where.ts, title: `${alert.name}: ${alert.query.query}`, ...alert.query,
+    }).catch((err: unknown) => log.warn('no metric chart: it could not be read or uploaded', { error: failureMessage(err) }))]);
+  } else {
+    if (patched('upload-logs-to-thread')) await uploadLogs();
+    if (alert.query && patched('metric-chart')) await legacyChart(alert.query);
+  }
   await setStatus(actionable.length ? 'awaiting_approval' : 'investigating', { category: diagnosis.category, engine: diagnosis.engine });
 
   if (stormKey) void keepStormSummary();
@@ -244,6 +252,25 @@ async function handleIncident(
     open.splice(open.indexOf(proposal), 1);
     state.awaitingSecondApproval = undefined;
     await setStatus('awaiting_approval', { reopened: true, remaining: open.map((p) => p.id) });
+  }
+
+  async function openIncident() {
+    const opened = await opening.openIncident({ workflowId, teamId: input.teamId, channel: input.channel, alert, investigating: INVESTIGATING });
+    state.channel = opened.channel;
+    state.alertTs = opened.alertTs;
+    return { where: { channel: opened.channel, ts: opened.alertTs }, progress: { ts: opened.progressTs } };
+  }
+
+  /** The first steps before lean-start-v1, one activity each. */
+  async function legacyOpen() {
+    const where = alert.slack ?? await slack.postAlert({ teamId: input.teamId, channel: input.channel, alert });
+    state.channel = where.channel;
+    state.alertTs = where.ts;
+    await slack.addReaction({ teamId: input.teamId, ...where, name: 'eyes' });
+    const progress = patched('investigating-message')
+      ? await slack.postThreadMessage({ teamId: input.teamId, channel: where.channel, threadTs: where.ts, text: INVESTIGATING })
+      : undefined;
+    return { where, progress };
   }
 
   /** The checks before human-loop-v1: the approver list alone. */
@@ -387,7 +414,7 @@ async function handleIncident(
     const timeout = input.agent?.timeout ?? DEFAULT_AGENT_TIMEOUT;
     try {
       return await CancellationScope.withTimeout(timeout, async () => {
-        const prepared = await analyser.prepareAgent({ alert, diagnosis: runbook, facts });
+        const prepared = await pure.prepareAgent({ alert, diagnosis: runbook, facts });
         const result = await runAgent(workflowId, prepared, {
           llmTurn: (turn) => llm.llmTurn(turn),
           callTool: (activity, toolInput) => contextTools[activity](toolInput),
@@ -408,28 +435,24 @@ async function handleIncident(
   /** The log tails the diagnosis quoted from, whole, as files in the thread. */
   async function uploadLogs() {
     const pod = facts.pod?.metadata?.name ?? 'pod';
-    for (const excerpt of facts.logs.filter((l) => l.text.split('\n').length > LOG_FILE_MIN_LINES)) {
-      const name = `${pod}-${excerpt.container}${excerpt.previous ? '-previous' : ''}.log`;
-      await slack.uploadThreadFile({
-        teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, filename: name, content: excerpt.text,
-        title: `${excerpt.previous ? 'Previous' : 'Current'} logs of ${pod}/${excerpt.container} (last lines)`,
-      });
-    }
+    const uploads = facts.logs.filter((l) => l.text.split('\n').length > LOG_FILE_MIN_LINES).map((excerpt) => () => slack.uploadThreadFile({
+      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, content: excerpt.text,
+      filename: `${pod}-${excerpt.container}${excerpt.previous ? '-previous' : ''}.log`,
+      title: `${excerpt.previous ? 'Previous' : 'Current'} logs of ${pod}/${excerpt.container} (last lines)`,
+    }));
+    if (lean) await Promise.all(uploads.map((upload) => upload()));
+    else for (const upload of uploads) await upload();
   }
 
-  /** The alert's expression over the last hour, with the rule's threshold, as a chart in the thread. */
-  async function chartMetric({ query, threshold }: { query: string; threshold?: number }) {
+  /** The chart before lean-start-v1: the range read and the upload as two activities. */
+  async function legacyChart({ query, threshold }: { query: string; threshold?: number }) {
     const end = Date.now();
     const range = await metricsRead.prometheusMetricsQueryRange({
       query, start: new Date(end - CHART_WINDOW_MS).toISOString(), end: new Date(end).toISOString(),
     });
     if (!range.ok || !range.series.length) return;
-    const series = range.series.slice(0, CHART_MAX_SERIES).map((s) => ({
-      name: seriesName(s.labels),
-      points: s.values.filter((p): p is [number, number] => p[1] !== null),
-    }));
     await slack.uploadChart({
-      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, title: `${alert.name}: ${query}`, series, threshold,
+      teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, title: `${alert.name}: ${query}`, series: chartSeries(range.series), threshold,
     });
   }
 
@@ -481,11 +504,6 @@ async function handleIncident(
 
 function targetText(p: Remediation): string {
   return p.target.kind === 'None' ? 'none' : `${p.target.kind}/${p.target.namespace ?? ''}/${p.target.name ?? ''}`;
-}
-
-function seriesName(labels: Record<string, string>): string {
-  const keys = ['pod', 'instance', 'job', 'namespace', 'service', 'deployment'].filter((k) => labels[k]);
-  return keys.length ? keys.slice(0, 2).map((k) => `${k}=${labels[k]}`).join(', ') : labels.__name__ ?? 'value';
 }
 
 function failureType(err: unknown): string | undefined {

@@ -31,6 +31,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const { binary, port = 7233, uiPort = 8233, ui = true, dbFile, namespace = 'default', readyTimeoutMs = 60_000 } = options;
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace];
   args.push('--log-level', 'warn');
+  // Task priorities (an incident's first activity, openIncident, goes ahead of investigations in a backlog) need the
+  // priority-aware matcher, which this server version ships switched off.
+  args.push('--dynamic-config-value', 'matching.useNewMatcher=true');
   if (ui) args.push('--ui-port', String(uiPort));
   else args.push('--headless');
   if (dbFile) {

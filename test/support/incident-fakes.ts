@@ -1,5 +1,7 @@
 import type { createActivities } from '../../activities/index.js';
 import { createAnalysisActivities } from '../../activities/analysis.js';
+import { createMetricChartActivity } from '../../activities/metric-chart.js';
+import { createOpenIncidentActivity } from '../../activities/open-incident.js';
 import type { RemediationOutcome } from '../../core/incident.js';
 import { crashLoopFacts } from '../fixtures/alerts.js';
 
@@ -36,6 +38,8 @@ export function fakeActivities(opts: { approvers?: string[]; remediation?: (n: n
     runbookDiagnose: createAnalysisActivities().runbookDiagnose,
     recordIncident: record('recordIncident') as Activities['recordIncident'],
     recordAudit: record('recordAudit') as Activities['recordAudit'],
+    findIncidentMessages: record('findIncidentMessages') as Activities['findIncidentMessages'],
+    noteIncidentMessages: record('noteIncidentMessages') as Activities['noteIncidentMessages'],
     listApprovers: record('listApprovers', () => ({ anyone: false, userIds: opts.approvers ?? ['U0ALICE'] })) as Activities['listApprovers'],
     // The approver list alone (activities/authorize.ts, tested on its own, adds user groups and policy).
     authorizeDecision: record('authorizeDecision', (i) => {
@@ -55,6 +59,9 @@ export function fakeActivities(opts: { approvers?: string[]; remediation?: (n: n
       return opts.remediation ? opts.remediation(remediations) : { proposalId: input.proposal.id, ok: true, summary: 'Deleted pod shop/cart-7d9f8b6c5-x2k4p' };
     }) as Activities['executeRemediation'],
   };
+  // The real composition over the recording parts, so tests see the index row, alert, reaction and thread message.
+  activities.openIncident = createOpenIncidentActivity(activities as Activities).openIncident;
+  activities.chartMetric = createMetricChartActivity(activities as Activities).chartMetric;
   return { activities, calls, remediationCount: () => remediations, named: (n: string) => calls.filter((c) => c.name === n) };
 }
 

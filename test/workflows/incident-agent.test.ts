@@ -10,6 +10,7 @@ import type { createActivities } from '../../activities/index.js';
 import { createAgentActivities } from '../../activities/agent.js';
 import { createAnalysisActivities } from '../../activities/analysis.js';
 import { createLlmActivities } from '../../activities/llm.js';
+import { createOpenIncidentActivity } from '../../activities/open-incident.js';
 import { MessagesApiTestServer } from '../../sandbox/anthropic/server.js';
 import { getIncidentQuery, type IncidentInput, type IncidentState } from '../../workflows/types.js';
 import { crashLoopAlert, crashLoopFacts } from '../fixtures/alerts.js';
@@ -51,6 +52,8 @@ function activities(podsLog: () => unknown = () => ({ ok: true, text: 'starting 
     uploadThreadFile: record('uploadThreadFile') as Activities['uploadThreadFile'],
     recordIncident: record('recordIncident') as Activities['recordIncident'],
     recordAudit: record('recordAudit') as Activities['recordAudit'],
+    findIncidentMessages: record('findIncidentMessages') as Activities['findIncidentMessages'],
+    noteIncidentMessages: record('noteIncidentMessages') as Activities['noteIncidentMessages'],
     listApprovers: record('listApprovers', () => ({ anyone: false, userIds: ['U0ALICE'] })) as Activities['listApprovers'],
     collectKubernetesFacts: record('collectKubernetesFacts', () => crashLoopFacts()) as Activities['collectKubernetesFacts'],
     collectPrometheusFacts: record('collectPrometheusFacts', () => ({ results: [], problems: [] })) as Activities['collectPrometheusFacts'],
@@ -61,6 +64,7 @@ function activities(podsLog: () => unknown = () => ({ ok: true, text: 'starting 
     podsLog: record('podsLog', podsLog) as Activities['podsLog'],
     executeRemediation: record('executeRemediation', (i) => ({ proposalId: i.proposal.id, ok: true, summary: 'done' })) as Activities['executeRemediation'],
   };
+  acts.openIncident = createOpenIncidentActivity(acts as Activities).openIncident;
   return { acts, calls, named: (n: string) => calls.filter((c) => c.name === n) };
 }
 
@@ -101,6 +105,17 @@ async function scheduledActivities(workflowId: string): Promise<string[]> {
   return (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name!] : []));
 }
 
+/** Local activity types recorded in the workflow's history (as markers), in order. */
+async function localActivities(workflowId: string): Promise<string[]> {
+  const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.data?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+  });
+}
+
 test('each model turn and each tool call is an activity; the report carries the model\'s findings and its cost', async () => {
   const fakes = activities();
   llmServer.script([
@@ -132,8 +147,12 @@ test('each model turn and each tool call is an activity; the report carries the 
     const scheduled = await scheduledActivities(workflowId);
     expect(scheduled.filter((n) => n === 'llmTurn')).toHaveLength(3);
     expect(scheduled.filter((n) => n === 'podsLog')).toHaveLength(1);
-    expect(scheduled.indexOf('prepareAgent')).toBeGreaterThan(scheduled.indexOf('runbookDiagnose'));
-    console.log(`activities per incident up to the report, scripted LLM (3 turns, 1 tool call): ${scheduled.length} (${scheduled.join(', ')})`);
+    // The alert, :eyes: and "Investigating…" are one activity, ahead of everything else; the analyser and the
+    // agent's preparation do no I/O and run inside workflow tasks, as local activities.
+    expect(scheduled[0]).toBe('openIncident');
+    expect(scheduled).not.toContain('postAlert');
+    expect(await localActivities(workflowId)).toEqual(['runbookDiagnose', 'prepareAgent']);
+    console.log(`activities per incident up to the report, scripted LLM (3 turns, 1 tool call): ${scheduled.length} (${scheduled.join(', ')}) + local ${(await localActivities(workflowId)).join(', ')}`);
     // The agent loop is workflow code: a committed history guards it against non-deterministic changes.
     if (process.env.RECORD_HISTORIES) {
       const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();

@@ -1,0 +1,63 @@
+import type { Alert } from '../core/alert.js';
+import { firstAttemptAt } from './attempt.js';
+import type { createSlackActivities } from './slack.js';
+import type { createStoreActivities } from './store.js';
+
+type Slack = ReturnType<typeof createSlackActivities>;
+type Store = ReturnType<typeof createStoreActivities>;
+
+/** The Slack and store activities openIncident is made of (real ones in the worker, recording fakes in tests). */
+export type OpenIncidentParts = Pick<Slack, 'postAlert' | 'addReaction' | 'postThreadMessage'>
+  & Pick<Store, 'recordIncident' | 'findIncidentMessages' | 'noteIncidentMessages'>;
+
+export interface OpenIncidentInput {
+  workflowId: string;
+  teamId?: string;
+  /** Where to post the alert when it is not already a Slack message. */
+  channel: string;
+  alert: Alert;
+  /** The thread message shown while the investigation runs; the report replaces it. */
+  investigating: string;
+  /** Audit detail of the incident's first status event. */
+  detail?: Record<string, unknown>;
+}
+
+export interface OpenedIncident {
+  channel: string;
+  alertTs: string;
+  /** The "Investigating…" message, later the report. */
+  progressTs: string;
+}
+
+/**
+ * An incident's first step, one activity so that an alert shows in Slack after a single task even when hundreds of
+ * incidents are being investigated: the index row, the alert message (unless the alert already is a Slack message), the
+ * :eyes: reaction and the "Investigating…" message in its thread. Posting to Slack is not idempotent, so each message's
+ * ts is written to the index row as soon as it is posted; a retry reads them back and posts nothing twice. (Incident
+ * workflow IDs are never reused, so a row found on a retry is this incident's own.)
+ */
+export function createOpenIncidentActivity(parts: OpenIncidentParts) {
+  return {
+    async openIncident({ workflowId, teamId, channel, alert, investigating, detail = {} }: OpenIncidentInput): Promise<OpenedIncident> {
+      const earlier = firstAttemptAt() !== undefined ? await parts.findIncidentMessages({ workflowId }) : undefined;
+      if (!earlier) {
+        await parts.recordIncident({
+          workflowId, teamId, alert, status: 'investigating', channel: alert.slack?.channel ?? channel, alertTs: alert.slack?.ts,
+          approvedBy: [], event: { type: 'status.investigating', detail },
+        });
+      }
+      let where = alert.slack ?? (earlier?.alertTs ? { channel: earlier.channel ?? channel, ts: earlier.alertTs } : undefined);
+      if (!where) {
+        where = await parts.postAlert({ teamId, channel, alert });
+        await parts.noteIncidentMessages({ workflowId, channel: where.channel, alertTs: where.ts });
+      }
+      await parts.addReaction({ teamId, channel: where.channel, ts: where.ts, name: 'eyes' });
+      let progressTs = earlier?.reportTs;
+      if (!progressTs) {
+        ({ ts: progressTs } = await parts.postThreadMessage({ teamId, channel: where.channel, threadTs: where.ts, text: investigating }));
+        await parts.noteIncidentMessages({ workflowId, channel: where.channel, reportTs: progressTs });
+      }
+      return { channel: where.channel, alertTs: where.ts, progressTs };
+    },
+  };
+}
