@@ -14,6 +14,9 @@ COPY server ./server
 COPY db ./db
 COPY migrations ./migrations
 COPY tsconfig.json ./
+COPY scripts/run-built.mjs ./scripts/
+# npm run worker / server run the JavaScript transpiled here; at start they find it current and write nothing.
+RUN npm run build
 USER node
 EXPOSE 3000
 CMD ["npm", "run", "server"]

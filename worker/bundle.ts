@@ -1,4 +1,4 @@
-// `node --import tsx worker/bundle.ts <file>`: writes the workflow bundle (workflows/, bundled with webpack) to <file>.
+// `node --import tsx worker/bundle.ts <file>` (or bundle.js, transpiled): writes the workflow bundle (workflows/, bundled with webpack) to <file>.
 // The worker runs this in a process of its own: webpack needs ~90 MB that a long-lived worker would otherwise keep.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -16,7 +16,9 @@ export async function bundleInChildProcess(): Promise<{ code: string }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lookout-bundle-'));
   const file = path.join(dir, 'workflows.js');
   try {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', self, file], { cwd: path.dirname(path.dirname(self)), maxBuffer: 16 << 20 });
+    // Transpiled (npm run worker) it is plain JavaScript; from the TypeScript sources it needs tsx.
+    const loader = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    await promisify(execFile)(process.execPath, [...loader, self, file], { cwd: path.dirname(path.dirname(self)), maxBuffer: 16 << 20 });
     return { code: await fs.readFile(file, 'utf8') };
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim().split('\n').slice(-5).join('\n');
@@ -29,7 +31,7 @@ export async function bundleInChildProcess(): Promise<{ code: string }> {
 if (process.argv[1] && path.resolve(process.argv[1]) === self) {
   const out = process.argv[2];
   if (!out) {
-    process.stderr.write('usage: node --import tsx worker/bundle.ts <output file>\n');
+    process.stderr.write('usage: worker/bundle.ts <output file>\n');
     process.exit(2);
   }
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });

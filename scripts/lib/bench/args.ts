@@ -14,6 +14,8 @@ export interface BenchArgs {
   maxCachedWorkflows?: number;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /** V8 old-space limit of the worker and server processes (NODE_OPTIONS=--max-old-space-size). */
+  heapMb?: number;
   skipBare: boolean;
   /** Worker and server inside the bench process (PGlite unless DATABASE_URL), as before the processes topology. */
   singleProcess: boolean;
@@ -50,6 +52,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       case '--max-cached-workflows': args.maxCachedWorkflows = whole(flag, value(), 0); break;
       case '--max-concurrent-activities': args.maxConcurrentActivities = whole(flag, value()); break;
       case '--max-concurrent-workflow-tasks': args.maxConcurrentWorkflowTasks = whole(flag, value(), 2); break;
+      case '--heap-mb': args.heapMb = whole(flag, value(), 64); break;
       case '--no-bare': args.skipBare = true; break;
       case '--single-process': args.singleProcess = true; break;
       default: throw new UsageError(`unknown argument '${flag}' (usage: bench [--alerts N | --hold N] [--concurrency C] [--rate R] [--single-process])`);

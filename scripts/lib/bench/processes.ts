@@ -103,7 +103,7 @@ export async function startProcessStack({ adminUrl, env = {} }: { adminUrl: stri
         return dead && `the ${dead.name} ${dead.exited()}; the end of ${dead.logFile}:\n${dead.tail()}`;
       },
       async startBareWorker(bareQueue) {
-        const bare = spawnChild('bare-worker', 'scripts/lib/bench/bare-worker.ts', { ...childEnv, TEMPORAL_TASK_QUEUE: bareQueue }, fakes.dir);
+        const bare = spawnChild('bare-worker', 'scripts/lib/bench/bare-worker.ts', { ...childEnv, TEMPORAL_TASK_QUEUE: bareQueue }, fakes.dir, { tsx: true });
         try {
           await waitUntil('the bare worker polling', [bare], () => polling(connection, namespace, bareQueue));
         } catch (err) {

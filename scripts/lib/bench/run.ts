@@ -12,17 +12,18 @@ const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 /** The server scratch databases are made on when DATABASE_URL is unset. */
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** The tuning flags as the worker's WORKER_* variables; unset flags keep what the bench's own environment says. */
+/** The tuning flags as the worker's WORKER_* variables (and --heap-mb as NODE_OPTIONS); unset flags keep what the bench's own environment says. */
 function workerEnv(args: BenchArgs): Record<string, string> {
   const vars: [string, number | undefined][] = [
     ['WORKER_MAX_CACHED_WORKFLOWS', args.maxCachedWorkflows],
     ['WORKER_MAX_CONCURRENT_ACTIVITIES', args.maxConcurrentActivities],
     ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', args.maxConcurrentWorkflowTasks],
   ];
-  return Object.fromEntries(vars.flatMap(([name, flag]) => {
+  const env = Object.fromEntries(vars.flatMap(([name, flag]) => {
     const value = flag !== undefined ? String(flag) : process.env[name];
     return value ? [[name, value]] : [];
   }));
+  return args.heapMb ? { ...env, NODE_OPTIONS: `--max-old-space-size=${args.heapMb}` } : env;
 }
 
 /** processes whenever a real PostgreSQL answers, unless --single-process; a one-line note when it falls back. */
