@@ -20,6 +20,8 @@ export interface OpenIncidentInput {
   investigating: string;
   /** Audit detail of the incident's first status event. */
   detail?: Record<string, unknown>;
+  /** The index row exists already (a storm's incidents write it before joining the storm). */
+  indexed?: boolean;
 }
 
 export interface OpenedIncident {
@@ -38,9 +40,9 @@ export interface OpenedIncident {
  */
 export function createOpenIncidentActivity(parts: OpenIncidentParts) {
   return {
-    async openIncident({ workflowId, teamId, channel, alert, investigating, detail = {} }: OpenIncidentInput): Promise<OpenedIncident> {
-      const earlier = firstAttemptAt() !== undefined ? await parts.findIncidentMessages({ workflowId }) : undefined;
-      if (!earlier) {
+    async openIncident({ workflowId, teamId, channel, alert, investigating, detail = {}, indexed = false }: OpenIncidentInput): Promise<OpenedIncident> {
+      const earlier = indexed || firstAttemptAt() !== undefined ? await parts.findIncidentMessages({ workflowId }) : undefined;
+      if (!earlier && !indexed) {
         await parts.recordIncident({
           workflowId, teamId, alert, status: 'investigating', channel: alert.slack?.channel ?? channel, alertTs: alert.slack?.ts,
           approvedBy: [], event: { type: 'status.investigating', detail },

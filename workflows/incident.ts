@@ -134,6 +134,8 @@ async function handleIncident(
   // Reminders, second approvers, verification and alert storms came later: older incidents replay without them.
   const humanLoop = patched('human-loop-v1');
   const stormKey = humanLoop && input.storm ? input.storm.key : undefined;
+  // A storm's incidents are in the index before they join it, as every incident was before lean-start-v1.
+  if (lean && stormKey) await setStatus('investigating');
   if (stormKey) {
     const role = await store.joinStorm({
       key: stormKey, workflowId, channel: input.channel, alert, windowMs: input.storm?.windowMs ?? DEFAULT_STORM_WINDOW_MS,
@@ -255,7 +257,9 @@ async function handleIncident(
   }
 
   async function openIncident() {
-    const opened = await opening.openIncident({ workflowId, teamId: input.teamId, channel: input.channel, alert, investigating: INVESTIGATING });
+    const opened = await opening.openIncident({
+      workflowId, teamId: input.teamId, channel: input.channel, alert, investigating: INVESTIGATING, indexed: Boolean(stormKey),
+    });
     state.channel = opened.channel;
     state.alertTs = opened.alertTs;
     return { where: { channel: opened.channel, ts: opened.alertTs }, progress: { ts: opened.progressTs } };

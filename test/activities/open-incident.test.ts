@@ -112,3 +112,15 @@ test('an alert that already is a Slack message is not posted again; the thread g
   expect(opened).toMatchObject({ channel: 'C0MONITOR', alertTs: '1700.000001' });
   expect(await row(i.workflowId)).toMatchObject({ channel: 'C0MONITOR', alert_ts: '1700.000001', report_ts: opened.progressTs });
 });
+
+test('an incident already in the index (a storm\'s) is not recorded again, and still posts once', async () => {
+  const slack = slackParts();
+  const i = input({ indexed: true });
+  const store = createStoreActivities({ sql: db.sql, approvers: [], approveAnyone: false });
+  await store.recordIncident({ workflowId: i.workflowId, alert: i.alert, status: 'investigating', channel: 'C0ALERTS', approvedBy: [], event: { type: 'status.investigating' } });
+  const { opened } = await runWithRetries({ ...slack.parts, ...store }, i);
+  expect(slack.calls.map((c) => c.name)).toEqual(['postAlert', 'addReaction', 'postThreadMessage']);
+  expect(await row(i.workflowId)).toMatchObject({ alert_ts: opened.alertTs, report_ts: opened.progressTs });
+  const events = await db.sql`select type from audit_events where workflow_id = ${i.workflowId}`;
+  expect(events).toHaveLength(1);
+});
