@@ -79,8 +79,8 @@ export async function checkDatabase(sql: postgres.Sql, { timeoutMs = 2000 } = {}
   }
 }
 
-// Keeps passwords out of logs.
-function redact(url: string): string {
+/** The URL with its password replaced, for logs and messages. */
+export function redact(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

@@ -22,6 +22,15 @@ function sources() {
   });
 }
 
+/** Builds (and leftover temporary dirs) untouched for a day: no process started from them still needs them. */
+function pruneOlderBuilds() {
+  if (!fs.existsSync(builds)) return;
+  for (const name of fs.readdirSync(builds)) {
+    const full = path.join(builds, name);
+    if (Date.now() - fs.statSync(full).mtimeMs > 86_400_000) fs.rmSync(full, { recursive: true, force: true });
+  }
+}
+
 /**
  * Transpiles into .build/<id>, the id naming the sources' paths, sizes and times: a process never sees a build change
  * under it, and the worker and the server started together agree on one (the loser of a race uses the winner's).
@@ -35,6 +44,7 @@ async function build() {
   }
   const dir = path.join(builds, hash.digest('hex').slice(0, 16));
   if (fs.existsSync(dir)) return dir;
+  pruneOlderBuilds();
   const { build: esbuild } = await import('esbuild');
   fs.mkdirSync(builds, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(builds, 'tmp-'));

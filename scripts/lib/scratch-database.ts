@@ -1,6 +1,7 @@
 // Throwaway databases on a real PostgreSQL server, for tests and the benchmark.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
+import { redact } from '../../db/index.js';
 
 export interface ScratchDatabase {
   url: string;
@@ -15,7 +16,7 @@ export async function postgresUnavailable(adminUrl: string, { timeoutSeconds = 2
     await sql`select 1`;
     return undefined;
   } catch (error) {
-    return `${redactPassword(adminUrl)} did not answer (${(error as Error).message})`;
+    return `${redact(adminUrl)} did not answer (${(error as Error).message})`;
   } finally {
     await sql.end({ timeout: 1 });
   }
@@ -43,14 +44,4 @@ export async function createScratchDatabase(adminUrl: string, { prefix = 'lookou
       }
     },
   };
-}
-
-function redactPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

@@ -150,6 +150,13 @@ test('each model turn and each tool call is an activity; the report carries the 
     // The alert, :eyes: and "Investigating…" are one activity, ahead of everything else; the analyser and the
     // agent's preparation do no I/O and run inside workflow tasks, as local activities.
     expect(scheduled[0]).toBe('openIncident');
+    // It goes ahead of investigation activities in a backlog: task priority 1 against the default 3.
+    const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+    const priorities = Object.fromEntries((history.events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a ? [[a.activityType!.name!, a.priority?.priorityKey ?? 0]] : [];
+    }));
+    expect(priorities).toMatchObject({ openIncident: 1, collectKubernetesFacts: 0, llmTurn: 0 });
     expect(scheduled).not.toContain('postAlert');
     expect(await localActivities(workflowId)).toEqual(['runbookDiagnose', 'prepareAgent']);
     console.log(`activities per incident up to the report, scripted LLM (3 turns, 1 tool call): ${scheduled.length} (${scheduled.join(', ')}) + local ${(await localActivities(workflowId)).join(', ')}`);

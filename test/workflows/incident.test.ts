@@ -118,6 +118,20 @@ test('the alert\'s metric over the last hour is charted in the thread with the r
   }, alert);
 });
 
+test('a chart that cannot be made is left out; the incident goes on to wait for a decision', async () => {
+  const fakes = fakeActivities();
+  fakes.activities.chartMetric = async () => {
+    throw ApplicationFailure.nonRetryable('Slack files.uploadV2 failed (missing_scope)', 'SlackError');
+  };
+  const alert = crashLoopAlert({ query: { query: 'up{job="cart"} == 0' } });
+  await withIncident(fakes, async ({ workflowId }) => {
+    const waiting = await awaitingDecision(workflowId);
+    expect(waiting.reportTs).toBeDefined();
+    expect(fakes.named('uploadChart')).toHaveLength(0);
+    await temporal.client.workflow.getHandle(workflowId).terminate('test done');
+  }, alert);
+});
+
 test('a non-approver is refused with who can approve, and nothing runs until an approver decides', async () => {
   const fakes = fakeActivities({ approvers: ['U0ALICE'] });
   await withIncident(fakes, async ({ workflowId, decide }) => {

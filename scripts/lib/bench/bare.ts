@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Config } from '../../../core/config.js';
 import { mapLimit } from './stats.js';
 
 export interface BareActivities {
@@ -8,6 +10,13 @@ export interface BareActivities {
 
 export const bareActivities: BareActivities = { noop: async () => {} };
 export const bareWorkflowsPath = fileURLToPath(new URL('./bare-workflow.ts', import.meta.url));
+
+/** The baseline's worker on `taskQueue`, tuned by the same WORKER_* settings as the incident worker. */
+export async function createBareWorker(connection: NativeConnection, config: Config, taskQueue = config.temporal.taskQueue): Promise<Worker> {
+  return await Worker.create({
+    connection, namespace: config.temporal.namespace, taskQueue, workflowsPath: bareWorkflowsPath, activities: bareActivities, ...config.worker,
+  });
+}
 
 export interface BareResult {
   workflows: number;

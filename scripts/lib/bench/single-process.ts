@@ -1,11 +1,11 @@
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../../core/config.js';
 import { createLogger } from '../../../core/logger.js';
 import { createMetrics } from '../../../core/metrics.js';
 import { openDatabase } from '../../../db/index.js';
 import { runServer } from '../../../server/run.js';
 import { buildActivityDeps, startWorker } from '../../../worker/run.js';
-import { bareActivities, bareWorkflowsPath } from './bare.js';
+import { createBareWorker } from './bare.js';
 import { closeAll, startFakes, type BenchStack } from './stack.js';
 import { rssMb } from './stats.js';
 
@@ -46,9 +46,7 @@ export async function startSingleProcessStack({ databaseUrl, env = {} }: { datab
       failure: () => (worker.worker.getState() === 'FAILED' ? 'the worker failed' : undefined),
       async startBareWorker(taskQueue) {
         const connection = await NativeConnection.connect({ address: fakes.temporalAddress });
-        const bare = await Worker.create({
-          connection, namespace: config.temporal.namespace, taskQueue, workflowsPath: bareWorkflowsPath, activities: bareActivities, ...config.worker,
-        });
+        const bare = await createBareWorker(connection, config, taskQueue);
         const running = bare.run();
         return {
           async stop() {
