@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { postgresUnavailable } from '../../scripts/lib/scratch-database.js';
 
 const CONTRACT_KEYS = [
@@ -38,8 +41,19 @@ async function goodRun(args: string[], alerts: number) {
 }
 
 (pgMissing ? test.skip : test)('processes: worker and server run as their own processes, measured apart from the bench', async () => {
-  const { last, stdout } = await goodRun(['--alerts', '3', '--concurrency', '3', '--max-cached-workflows', '50'], 3);
+  const profiles = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-prof-'));
+  const { last, stdout } = await goodRun(['--alerts', '3', '--concurrency', '3', '--max-cached-workflows', '50', '--cpu-prof', profiles], 3);
   expect(last).toMatchObject({ topology: 'processes', tuning: { WORKER_MAX_CACHED_WORKFLOWS: '50' } });
+  // CPU per alert of the worker and server processes, and of the bare worker per bare workflow.
+  const cpu = last.cpu_ms_per_alert as Record<string, number>;
+  expect(cpu.worker).toBeGreaterThan(0);
+  expect(cpu.server).toBeGreaterThan(0);
+  expect((last.cpu_ms_per_bare_workflow as Record<string, number>).bare_worker).toBeGreaterThan(0);
+  expect(stdout).toMatch(/^CPU ms per alert +.*worker [\d.]+/m);
+  // --cpu-prof: the worker and the server each wrote a V8 CPU profile as they stopped.
+  const written = fs.readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'));
+  fs.rmSync(profiles, { recursive: true, force: true });
+  expect(written.length).toBeGreaterThanOrEqual(2);
   // The worker's own RSS, not the bench process's (which holds no worker: no workflow bundle, no Temporal runtime).
   expect(last.worker_rss_mb).not.toBe(last.bench_rss_mb);
   expect(last.server_rss_mb).toBeGreaterThan(0);
@@ -53,9 +67,13 @@ test('--single-process: everything in the bench process, as before', async () =>
   expect(last.worker_rss_mb).toBe(last.bench_rss_mb);
 }, 120_000);
 
-test('bad arguments exit 2 with one line on stderr', async () => {
-  const { code, stdout, stderr } = await bench(['--alerts', 'abc']);
+test.each([
+  [['--alerts', 'abc'], '--alerts'],
+  [['--cpu-prof'], '--cpu-prof'],
+  [['--hold', '10', '--window', 'x'], '--window'],
+])('bad arguments %j exit 2 with one line on stderr', async (args, names) => {
+  const { code, stdout, stderr } = await bench(args);
   expect(code).toBe(2);
   expect(stdout).toBe('');
-  expect(stderr.trim().split('\n')).toEqual([expect.stringContaining('--alerts')]);
+  expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(names)]);
 });

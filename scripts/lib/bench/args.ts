@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 export interface BenchArgs {
   mode: 'pipeline' | 'hold';
   /** Alerts to send (pipeline) or incidents to open (hold). */
@@ -6,6 +8,8 @@ export interface BenchArgs {
   concurrency: number;
   /** Alerts per second to send at; 0 sends as fast as `concurrency` allows. */
   rate: number;
+  /** At most this many alerts between request and report at a time (0: no limit); holds a run under the pipeline's capacity. */
+  window: number;
   /** Incidents approved in hold mode. */
   approvals: number;
   /** Seconds to wait for outstanding reports after sending. */
@@ -16,6 +20,8 @@ export interface BenchArgs {
   maxConcurrentWorkflowTasks?: number;
   /** V8 old-space limit of the worker and server processes (NODE_OPTIONS=--max-old-space-size). */
   heapMb?: number;
+  /** Directory the worker and server write V8 CPU profiles to when they stop (node --cpu-prof). */
+  cpuProfDir?: string;
   skipBare: boolean;
   /** Worker and server inside the bench process (PGlite unless DATABASE_URL), as before the processes topology. */
   singleProcess: boolean;
@@ -30,9 +36,9 @@ const whole = (flag: string, value: string | undefined, min = 1): number => {
   return Number(value);
 };
 
-/** `[--alerts N | --hold N] [--concurrency C] [--rate R] [--approvals A] [--drain S] [--max-cached-workflows N] [--single-process] ...` */
+/** `[--alerts N | --hold N] [--concurrency C] [--rate R] [--window W] [--approvals A] [--drain S] [--max-cached-workflows N] [--single-process] ...` */
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { mode: 'pipeline', count: 500, concurrency: 16, rate: 0, approvals: 50, drainSeconds: 120, skipBare: false, singleProcess: false };
+  const args: BenchArgs = { mode: 'pipeline', count: 500, concurrency: 16, rate: 0, window: 0, approvals: 50, drainSeconds: 120, skipBare: false, singleProcess: false };
   let sawCount = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -47,12 +53,19 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case '--concurrency': args.concurrency = whole(flag, value()); break;
       case '--rate': args.rate = whole(flag, value(), 0); break;
+      case '--window': args.window = whole(flag, value(), 0); break;
       case '--approvals': args.approvals = whole(flag, value(), 0); break;
       case '--drain': args.drainSeconds = whole(flag, value()); break;
       case '--max-cached-workflows': args.maxCachedWorkflows = whole(flag, value(), 0); break;
       case '--max-concurrent-activities': args.maxConcurrentActivities = whole(flag, value()); break;
       case '--max-concurrent-workflow-tasks': args.maxConcurrentWorkflowTasks = whole(flag, value(), 2); break;
       case '--heap-mb': args.heapMb = whole(flag, value(), 64); break;
+      case '--cpu-prof': {
+        const dir = value();
+        if (!dir || dir.startsWith('--')) throw new UsageError('--cpu-prof needs a directory to write the profiles to');
+        args.cpuProfDir = path.resolve(dir);
+        break;
+      }
       case '--no-bare': args.skipBare = true; break;
       case '--single-process': args.singleProcess = true; break;
       default: throw new UsageError(`unknown argument '${flag}' (usage: bench [--alerts N | --hold N] [--concurrency C] [--rate R] [--single-process])`);

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Config } from '../../../core/config.js';
+import { cpuMsPer, type CpuSnapshot } from './cpu.js';
+import type { BareWorker } from './stack.js';
 import { mapLimit } from './stats.js';
 
 export interface BareActivities {
@@ -22,6 +24,8 @@ export interface BareResult {
   workflows: number;
   seconds: number;
   perSecond: number;
+  /** CPU ms per workflow of each part of the stack (`bare_worker` is the bare worker's process). */
+  cpuMsPerWorkflow: Record<string, number>;
 }
 
 /**
@@ -30,20 +34,25 @@ export interface BareResult {
  * `startWorker`, so it runs where the incident worker runs (its own process, or the bench's) with the same tuning.
  */
 export async function runBare(
-  { address, namespace = 'default', workflows, concurrency = 32, startWorker }:
-  { address: string; namespace?: string; workflows: number; concurrency?: number; startWorker: (taskQueue: string) => Promise<{ stop(): Promise<void> }> },
+  { address, namespace = 'default', workflows, concurrency = 32, startWorker, cpu }: {
+    address: string; namespace?: string; workflows: number; concurrency?: number; startWorker: (taskQueue: string) => Promise<BareWorker>;
+    /** The stack's CPU snapshot (Temporal, PostgreSQL, the machine), to which the bare worker's is added. */
+    cpu: () => CpuSnapshot;
+  },
 ): Promise<BareResult> {
   const taskQueue = `bench-bare-${process.pid}-${Date.now()}`;
   const worker = await startWorker(taskQueue);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   try {
+    const snapshot = () => ({ ...cpu(), bare_worker: worker.cpuSeconds() });
+    const before = snapshot();
     const started = Date.now();
     await mapLimit(Array.from({ length: workflows }, (_, i) => i), concurrency, async (i) => {
       await client.workflow.execute('bareWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}` });
     });
     const seconds = (Date.now() - started) / 1000;
-    return { workflows, seconds, perSecond: workflows / seconds };
+    return { workflows, seconds, perSecond: workflows / seconds, cpuMsPerWorkflow: cpuMsPer(before, snapshot(), workflows) };
   } finally {
     await worker.stop();
     await connection.close();

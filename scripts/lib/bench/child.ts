@@ -20,12 +20,14 @@ export interface Child {
 /**
  * Runs an entry point as `npm run worker` / `npm run server` do (`node scripts/run-built.mjs`, transpiled) or, with
  * `tsx`, a TypeScript script as `node --import tsx`. Either way node itself, not npm or the tsx CLI (which fork), so
- * the PID is the process doing the work and its RSS is the one we read.
+ * the PID is the process doing the work and its RSS is the one we read. `nodeFlags` go before the script (--cpu-prof).
  */
-export function spawnChild(name: string, script: string, env: Record<string, string>, logDir: string, { tsx = false } = {}): Child {
+export function spawnChild(
+  name: string, script: string, env: Record<string, string>, logDir: string, { tsx = false, nodeFlags = [] as string[] } = {},
+): Child {
   const logFile = path.join(logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const args = tsx ? ['--import', 'tsx', script] : ['scripts/run-built.mjs', script];
+  const args = [...nodeFlags, ...(tsx ? ['--import', 'tsx', script] : ['scripts/run-built.mjs', script])];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   if (child.pid === undefined) throw new Error(`could not start ${name} (${script})`);

@@ -5,7 +5,8 @@ import { openDatabase } from '../../../db/index.js';
 import { freePort } from '../ports.js';
 import { createScratchDatabase } from '../scratch-database.js';
 import { spawnChild, vmRssMb, type Child } from './child.js';
-import { closeAll, startFakes, type BenchStack } from './stack.js';
+import { processCpuSeconds } from './cpu.js';
+import { closeAll, cpuSnapshot, startFakes, type BenchStack } from './stack.js';
 import { rssMb } from './stats.js';
 
 const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = proto.temporal.api.enums.v1.TaskQueueType;
@@ -69,7 +70,9 @@ export function countTemporalWarnings(log: string): Record<string, number> {
  * Production's shape: the worker and the server as two processes started as `npm run worker` / `npm run server` are,
  * against a scratch database on the real PostgreSQL at `adminUrl`, with the local fakes and the sender in the bench.
  */
-export async function startProcessStack({ adminUrl, env = {} }: { adminUrl: string; env?: Record<string, string> }): Promise<BenchStack> {
+export async function startProcessStack(
+  { adminUrl, env = {}, nodeFlags = [] }: { adminUrl: string; env?: Record<string, string>; nodeFlags?: string[] },
+): Promise<BenchStack> {
   const fakes = await startFakes(env);
   const { cleanups } = fakes;
   try {
@@ -84,9 +87,9 @@ export async function startProcessStack({ adminUrl, env = {} }: { adminUrl: stri
     const childEnv: Record<string, string> = { ...baseEnv(), ...fakes.env, DATABASE_URL: scratch.url, PORT: String(port), LOG_LEVEL: 'warn' };
     const { TEMPORAL_TASK_QUEUE: taskQueue } = childEnv;
     const namespace = 'default';
-    const worker = spawnChild('worker', 'worker/main.ts', childEnv, fakes.dir);
+    const worker = spawnChild('worker', 'worker/main.ts', childEnv, fakes.dir, { nodeFlags });
     cleanups.push(() => worker.stop());
-    const server = spawnChild('server', 'server/main.ts', childEnv, fakes.dir);
+    const server = spawnChild('server', 'server/main.ts', childEnv, fakes.dir, { nodeFlags });
     cleanups.push(() => server.stop());
     const serverUrl = `http://127.0.0.1:${port}`;
     const children = [worker, server];
@@ -97,6 +100,7 @@ export async function startProcessStack({ adminUrl, env = {} }: { adminUrl: stri
     return {
       topology: 'processes', temporalAddress: fakes.temporalAddress, namespace, serverUrl, slack: fakes.slack, llm: fakes.llm,
       rss: () => ({ worker: vmRssMb(worker.pid), server: vmRssMb(server.pid), bench: rssMb() }),
+      cpu: () => cpuSnapshot(fakes, { worker: worker.pid, server: server.pid }),
       temporalWarnings: () => countTemporalWarnings(fs.readFileSync(worker.logFile, 'utf8')),
       failure() {
         const dead = children.find((c) => c.exited());
@@ -110,7 +114,7 @@ export async function startProcessStack({ adminUrl, env = {} }: { adminUrl: stri
           await bare.stop();
           throw err;
         }
-        return { stop: () => bare.stop() };
+        return { cpuSeconds: () => processCpuSeconds(bare.pid), stop: () => bare.stop() };
       },
       close: () => closeAll(cleanups),
     };

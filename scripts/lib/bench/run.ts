@@ -1,8 +1,9 @@
 import { postgresUnavailable } from '../scratch-database.js';
 import type { BenchArgs } from './args.js';
 import { runBare } from './bare.js';
+import { cores, cpuMsPer, type CpuSnapshot } from './cpu.js';
 import { approveSample } from './hold.js';
-import { sendAlerts } from './send.js';
+import { sendAlerts, windowGate } from './send.js';
 import { startBenchStack, type BenchStack, type Rss, type Topology } from './stack.js';
 import { memoryMb, percentile, round, table } from './stats.js';
 import { SlackTracker } from './tracker.js';
@@ -42,7 +43,10 @@ async function startStack(args: BenchArgs, env: Record<string, string>): Promise
     }
   }
   progress(`starting the stack (${topology}, tuning ${JSON.stringify(tuning)})`);
-  return await startBenchStack({ topology, databaseUrl, env: { ...env, ...tuning } });
+  // node refuses --cpu-prof in NODE_OPTIONS: it goes on the children's command lines.
+  const nodeFlags = args.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProfDir}`] : [];
+  if (nodeFlags.length && topology !== 'processes') throw new Error('--cpu-prof profiles the worker and server processes; it needs the processes topology (PostgreSQL)');
+  return await startBenchStack({ topology, databaseUrl, env: { ...env, ...tuning }, nodeFlags });
 }
 
 /** Peak RSS per process over the 1 s samples. */
@@ -66,12 +70,14 @@ async function drive(stack: BenchStack, tracker: SlackTracker, args: BenchArgs, 
   const started = Date.now();
   let sending = true;
   let llmRequests = 0;
+  let reportedSoFar = 0;
   const tick = () => {
     tracker.scan();
     // The Messages API server records every request body (tools, prompts): harness memory, counted and dropped.
     llmRequests += stack.llm.requests.splice(0).length;
     const now = rss.sample();
     const { accepted, acked, reported } = tracker.counts();
+    reportedSoFar = reported;
     const sent = tracker.records.filter(Boolean).length;
     const memory = stack.topology === 'processes'
       ? `worker ${Math.round(now.worker)}MB server ${Math.round(now.server)}MB bench ${Math.round(now.bench)}MB`
@@ -80,7 +86,8 @@ async function drive(stack: BenchStack, tracker: SlackTracker, args: BenchArgs, 
     return { accepted, reported };
   };
   const timer = setInterval(() => { if (sending) tick(); }, 1000);
-  const sent = await sendAlerts({ url: stack.serverUrl, tracker, count: args.count, concurrency: args.concurrency, rate: args.rate });
+  const gate = args.window ? windowGate(args.window, () => reportedSoFar) : undefined;
+  const sent = await sendAlerts({ url: stack.serverUrl, tracker, count: args.count, concurrency: args.concurrency, rate: args.rate, gate });
   sending = false;
   clearInterval(timer);
   const deadline = Date.now() + args.drainSeconds * 1000;
@@ -114,15 +121,19 @@ export async function pipeline(args: BenchArgs): Promise<Record<string, unknown>
   try {
     const tracker = new SlackTracker(stack.slack);
     const rss = new RssPeaks(stack);
+    const cpuBefore = stack.cpu();
+    const driveStarted = Date.now();
     const { sent, llmRequests } = await drive(stack, tracker, args, rss);
+    const cpu = cpuMsPer(cpuBefore, stack.cpu(), sent.accepted);
+    const busy = busyShare(cpuBefore, stack.cpu(), (Date.now() - driveStarted) / 1000);
     const l = latencies(tracker);
     const pipelinePerS = l.reported / l.throughSeconds;
-    let bare = { perSecond: NaN, seconds: NaN };
+    let bare: { perSecond: number; seconds: number; cpuMsPerWorkflow: Record<string, number> } = { perSecond: NaN, seconds: NaN, cpuMsPerWorkflow: {} };
     if (!args.skipBare) {
       progress(`bare Temporal: ${args.count} workflows of one no-op activity`);
       bare = await runBare({
         address: stack.temporalAddress, namespace: stack.namespace, workflows: args.count, concurrency: args.concurrency,
-        startWorker: (taskQueue) => stack.startBareWorker(taskQueue),
+        startWorker: (taskQueue) => stack.startBareWorker(taskQueue), cpu: () => stack.cpu(),
       });
     }
     const result = {
@@ -132,9 +143,10 @@ export async function pipeline(args: BenchArgs): Promise<Record<string, unknown>
       bare_workflows_per_s: round(bare.perSecond), ratio_to_bare: round(pipelinePerS / bare.perSecond, 3), worker_rss_mb: Math.round(rss.peak.worker),
       topology: stack.topology, server_rss_mb: Math.round(rss.peak.server), bench_rss_mb: Math.round(rss.peak.bench),
       pipeline_workflows_per_s: round(pipelinePerS), send_seconds: round(sent.seconds, 2), through_report_seconds: round(l.throughSeconds, 2),
-      ack_max_ms: round(Math.max(...l.ack)), report_max_ms: round(Math.max(...l.report)), concurrency: args.concurrency, rate: args.rate,
+      ack_max_ms: round(Math.max(...l.ack)), report_max_ms: round(Math.max(...l.report)), concurrency: args.concurrency, rate: args.rate, window: args.window,
       llm_requests: llmRequests, slack_calls: tracker.slackCalls + stack.slack.calls.length, rss_source: rssSource(stack, 'peak of 1 s samples'),
       memory_mb: memoryMb(), temporal_warnings: stack.temporalWarnings(), tuning: workerEnv(args),
+      cpu_ms_per_alert: cpu, cpu_ms_per_bare_workflow: bare.cpuMsPerWorkflow, machine_busy_share: round(busy, 2),
     };
     process.stdout.write(`${table([
       ['topology', stack.topology],
@@ -146,12 +158,26 @@ export async function pipeline(args: BenchArgs): Promise<Record<string, unknown>
       ['pipeline through report', `${result.pipeline_workflows_per_s} workflows/s`],
       ['bare Temporal', `${result.bare_workflows_per_s} workflows/s`],
       ['ratio to bare', result.ratio_to_bare],
+      ['CPU ms per alert', cpuRow(cpu)],
+      ['CPU ms per bare workflow', cpuRow(bare.cpuMsPerWorkflow)],
+      ['machine busy while sending and draining', `${Math.round(busy * 100)}% of ${cores()} cores`],
       ...memoryRows(stack, 'peak', result.worker_rss_mb, result.server_rss_mb, result.bench_rss_mb),
     ])}\n`);
     return result;
   } finally {
     await stack.close();
   }
+}
+
+/** Busy CPU of the whole machine between two snapshots, as a share of all its cores over `seconds`. */
+function busyShare(before: CpuSnapshot, after: CpuSnapshot, seconds: number): number {
+  return (after.machine - before.machine) / (seconds * cores());
+}
+
+/** "worker 12.3, temporal 8.1, ..." largest first; `machine` (everything) last. */
+function cpuRow(ms: Record<string, number>): string {
+  const parts = Object.entries(ms).filter(([k]) => k !== 'machine').sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`);
+  return ms.machine === undefined ? parts.join(', ') || 'not measured' : `${parts.join(', ')} (machine ${ms.machine})`;
 }
 
 function memoryRows(stack: BenchStack, what: string, worker: number, server: number, bench: number): [string, string][] {
@@ -186,7 +212,7 @@ export async function hold(args: BenchArgs): Promise<Record<string, unknown>> {
       approvals: approval.latencies.length, approvals_missing: approval.missing,
       requested: args.count, lost: l.lost, duplicates: l.duplicates, alerts_per_s: round(sent.accepted / sent.seconds),
       report_p50_ms: round(percentile(l.report, 50)), report_p95_ms: round(percentile(l.report, 95)), worker_rss_peak_mb: Math.round(rss.peak.worker),
-      open_seconds: round(l.throughSeconds, 1), memory_mb: memoryMb(), temporal_warnings: stack.temporalWarnings(),
+      open_seconds: round(l.throughSeconds, 1), window: args.window, memory_mb: memoryMb(), temporal_warnings: stack.temporalWarnings(),
       rss_source: rssSource(stack, 'settled after the reports and after the approvals'), tuning: workerEnv(args),
     };
     process.stdout.write(`${table([

@@ -14,8 +14,11 @@ export interface SendResult {
  * per second. 202 means every alert in the body is durably handed to Temporal (CONTRACT section 3).
  */
 export async function sendAlerts(
-  { url, tracker, count, concurrency, rate, offset = 0 }:
-  { url: string; tracker: SlackTracker; count: number; concurrency: number; rate: number; offset?: number },
+  { url, tracker, count, concurrency, rate, offset = 0, gate }: {
+    url: string; tracker: SlackTracker; count: number; concurrency: number; rate: number; offset?: number;
+    /** Awaited before each request, after the rate's pacing (see `windowGate`). */
+    gate?: () => Promise<void>;
+  },
 ): Promise<SendResult> {
   const runId = randomBytes(4).toString('hex');
   const startsAt = new Date(Date.now() - 60_000);
@@ -27,6 +30,7 @@ export async function sendAlerts(
       const due = startedAt + ((index - offset) * 1000) / rate;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
+    await gate?.();
     const record = tracker.add(index, Date.now());
     try {
       const res = await fetch(`${url}/alerts/alertmanager`, {
@@ -42,4 +46,17 @@ export async function sendAlerts(
     else failed += 1;
   });
   return { accepted, failed, seconds: (Date.now() - startedAt) / 1000, startedAt };
+}
+
+/**
+ * A gate that lets a request through only while fewer than `window` alerts sent through it are still without a report
+ * (`reported()` as last read): the sender keeps pace with the pipeline instead of outrunning it.
+ */
+export function windowGate(window: number, reported: () => number, pollMs = 100): () => Promise<void> {
+  let sent = 0;
+  return async () => {
+    while (sent - reported() >= window) await new Promise((r) => setTimeout(r, pollMs));
+    // Counted in the same turn as the check, so lanes waiting together cannot overshoot the window.
+    sent += 1;
+  };
 }

@@ -6,7 +6,8 @@ import { openDatabase } from '../../../db/index.js';
 import { runServer } from '../../../server/run.js';
 import { buildActivityDeps, startWorker } from '../../../worker/run.js';
 import { createBareWorker } from './bare.js';
-import { closeAll, startFakes, type BenchStack } from './stack.js';
+import { benchCpuSeconds } from './cpu.js';
+import { closeAll, cpuSnapshot, startFakes, type BenchStack } from './stack.js';
 import { rssMb } from './stats.js';
 
 /**
@@ -41,7 +42,7 @@ export async function startSingleProcessStack({ databaseUrl, env = {} }: { datab
     };
     return {
       topology: 'single-process', temporalAddress: fakes.temporalAddress, namespace: config.temporal.namespace,
-      serverUrl: server.url, slack: fakes.slack, llm: fakes.llm, rss,
+      serverUrl: server.url, slack: fakes.slack, llm: fakes.llm, rss, cpu: () => cpuSnapshot(fakes, {}),
       temporalWarnings: () => Object.fromEntries(warnings),
       failure: () => (worker.worker.getState() === 'FAILED' ? 'the worker failed' : undefined),
       async startBareWorker(taskQueue) {
@@ -49,6 +50,7 @@ export async function startSingleProcessStack({ databaseUrl, env = {} }: { datab
         const bare = await createBareWorker(connection, config, taskQueue);
         const running = bare.run();
         return {
+          cpuSeconds: benchCpuSeconds,
           async stop() {
             bare.shutdown();
             await running;

@@ -10,6 +10,7 @@ import { crashloopRestartSeries } from '../../../sandbox/samples.js';
 import { SlackEmulator } from '../../../sandbox/slack/emulator.js';
 import { freePort } from '../ports.js';
 import { startTemporalDevServer } from '../temporal-dev-server.js';
+import { benchCpuSeconds, machineBusySeconds, postgresCpuSeconds, processCpuSeconds, type CpuSnapshot } from './cpu.js';
 
 export const ALERTS_CHANNEL = 'C0ALERTS';
 export const APPROVER = 'U0ALICE';
@@ -33,13 +34,21 @@ export interface BenchStack {
   llm: MessagesApiTestServer;
   /** Resident memory now, in MB. */
   rss(): Rss;
+  /** CPU seconds used so far by each part that runs as its own process, and the machine's busy seconds. */
+  cpu(): CpuSnapshot;
   /** Warnings and errors from the Temporal SDK and core (e.g. activities finishing after their timeout), by message. */
   temporalWarnings(): Record<string, number>;
   /** Why part of the stack stopped while it should be running; undefined while all is well. */
   failure(): string | undefined;
   /** A worker for the bare-Temporal baseline on `taskQueue`, placed and tuned like the incident worker. */
-  startBareWorker(taskQueue: string): Promise<{ stop(): Promise<void> }>;
+  startBareWorker(taskQueue: string): Promise<BareWorker>;
   close(): Promise<void>;
+}
+
+export interface BareWorker {
+  /** CPU seconds the bare worker has used so far (the bench's own when it runs inside the bench). */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
 }
 
 export interface BenchStackOptions {
@@ -62,12 +71,25 @@ function scriptedModel(request: MessagesRequest): ScriptedTurn {
 export interface Fakes {
   dir: string;
   temporalAddress: string;
+  /** The Temporal dev server's PID, when the bench started it. */
+  temporalPid?: number;
   slack: SlackEmulator;
   llm: MessagesApiTestServer;
   /** Lookout's settings for the bench, as environment variables. */
   env: Record<string, string>;
   /** Cleanups in the order they were registered; run them in reverse. */
   cleanups: (() => Promise<void>)[];
+}
+
+/**
+ * CPU seconds so far of the bench process, the Temporal dev server it started, PostgreSQL and the given processes,
+ * with the machine's busy seconds (everything, all cores) to compare against.
+ */
+export function cpuSnapshot(fakes: Fakes, processes: Record<string, number>): CpuSnapshot {
+  const snapshot: CpuSnapshot = { machine: machineBusySeconds(), bench: benchCpuSeconds(), postgres: postgresCpuSeconds() };
+  if (fakes.temporalPid) snapshot.temporal = processCpuSeconds(fakes.temporalPid);
+  for (const [name, pid] of Object.entries(processes)) snapshot[name] = processCpuSeconds(pid);
+  return snapshot;
 }
 
 export async function closeAll(cleanups: (() => Promise<void>)[]): Promise<void> {
@@ -82,11 +104,13 @@ export async function startFakes(extraEnv: Record<string, string> = {}): Promise
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     // A Temporal dev server of our own (in memory, headless) unless TEMPORAL_ADDRESS names one.
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    let temporalPid: number | undefined;
     if (!temporalAddress) {
       const binary = process.env.TEMPORAL_BINARY ?? execFileSync('bash', ['scripts/ensure-temporal.sh'], { encoding: 'utf8' }).trim();
       const dev = await startTemporalDevServer({ binary, port: await freePort(), ui: false });
       cleanups.push(() => dev.stop());
       temporalAddress = dev.address;
+      temporalPid = dev.process.pid;
     }
     const k8s = new KubernetesTestServer({ world: demoWorld() });
     await k8s.start();
@@ -112,7 +136,7 @@ export async function startFakes(extraEnv: Record<string, string> = {}): Promise
       STORM_WINDOW_MS: '0', SLACK_CHANNEL_PACE_MS: '0', VERIFY_AFTER_MS: '0',
       ...extraEnv,
     };
-    return { dir, temporalAddress, slack, llm, env, cleanups };
+    return { dir, temporalAddress, temporalPid, slack, llm, env, cleanups };
   } catch (err) {
     await closeAll(cleanups);
     throw err;
@@ -121,14 +145,16 @@ export async function startFakes(extraEnv: Record<string, string> = {}): Promise
 
 export interface StartOptions extends BenchStackOptions {
   topology: Topology;
+  /** processes: node flags for the worker and server processes (--cpu-prof). */
+  nodeFlags?: string[];
   /** processes: the server to create the scratch database on. single-process: DATABASE_URL, or PGlite when unset. */
   databaseUrl?: string;
 }
 
-export async function startBenchStack({ topology, databaseUrl, env }: StartOptions): Promise<BenchStack> {
+export async function startBenchStack({ topology, databaseUrl, env, nodeFlags }: StartOptions): Promise<BenchStack> {
   if (topology === 'processes') {
     const { startProcessStack } = await import('./processes.js');
-    return await startProcessStack({ adminUrl: databaseUrl!, env });
+    return await startProcessStack({ adminUrl: databaseUrl!, env, nodeFlags });
   }
   const { startSingleProcessStack } = await import('./single-process.js');
   return await startSingleProcessStack({ databaseUrl, env });
