@@ -64,6 +64,13 @@ const charting = proxyActivities<Activities>({ ...slackCall, startToCloseTimeout
 const llm = proxyActivities<Activities>(llmTurn);
 /** The agent's read-only tools, called by the activity name `prepareAgent` routed the tool to. */
 const contextTools = proxyActivities<Record<string, (input: Record<string, unknown>) => Promise<unknown>>>(clusterRead);
+/**
+ * Since local-reads-v1 the investigation's reads (facts, the agent's tools, dry-run previews) are local activities:
+ * they change nothing, so running one again after a worker crash is harmless, and each is still a row (a marker) in
+ * the Temporal UI, but none costs a task-queue round trip and a workflow task of its own.
+ */
+const localClusterRead = proxyLocalActivities<Activities>(clusterRead);
+const localContextTools = proxyLocalActivities<Record<string, (input: Record<string, unknown>) => Promise<unknown>>>(clusterRead);
 
 const DEFAULT_DECISION_TIMEOUT = '24h';
 const DEFAULT_AGENT_TIMEOUT = '5m';
@@ -154,12 +161,15 @@ async function handleIncident(
   // Prometheus evidence, the LLM agent and dry-run previews came later: older incidents replay without them.
   const investigationV2 = lean || patched('investigation-v2');
   const pure = lean ? inWorker : analyser;
+  const reads = lean && patched('local-reads-v1')
+    ? { cluster: localClusterRead, metrics: localClusterRead, tools: localContextTools }
+    : { cluster, metrics: metricsRead, tools: contextTools };
   const facts = investigationV2 ? await gatherFacts() : await cluster.collectKubernetesFacts({ target: alert.target });
   let diagnosis: Diagnosis = await pure.runbookDiagnose({ alert, facts });
   if (investigationV2 && input.agent) diagnosis = await askLlm(diagnosis);
   state.diagnosis = diagnosis;
   const actionable = diagnosis.remediations.filter((r) => r.action !== 'none');
-  if (investigationV2 && actionable.length) state.previews = await cluster.previewRemediations({ proposals: actionable });
+  if (investigationV2 && actionable.length) state.previews = await reads.cluster.previewRemediations({ proposals: actionable });
 
   // 3. The threaded report.
   if (progress) {
@@ -399,8 +409,8 @@ async function handleIncident(
   /** Cluster and Prometheus evidence, read side by side. */
   async function gatherFacts(): Promise<KubernetesFacts> {
     const [kubernetes, prometheus] = await Promise.all([
-      cluster.collectKubernetesFacts({ target: alert.target }),
-      metricsRead.collectPrometheusFacts({ alert }),
+      reads.cluster.collectKubernetesFacts({ target: alert.target }),
+      reads.metrics.collectPrometheusFacts({ alert }),
     ]);
     return {
       ...kubernetes,
@@ -421,7 +431,7 @@ async function handleIncident(
         const prepared = await pure.prepareAgent({ alert, diagnosis: runbook, facts });
         const result = await runAgent(workflowId, prepared, {
           llmTurn: (turn) => llm.llmTurn(turn),
-          callTool: (activity, toolInput) => contextTools[activity](toolInput),
+          callTool: (activity, toolInput) => reads.tools[activity](toolInput),
           isBudgetExhausted: (err) => failureType(err) === 'LlmBudgetExceeded',
         }, limits);
         log.info('llm agent finished', { ...result.usage, proposals: result.proposals.length, refused: result.refusedProposals.length });
