@@ -8,7 +8,7 @@ const nodeModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', '.scratch/', 'test/artifacts/', 'coverage/'] },
+  { ignores: ['node_modules/', '.tools/', '.build/', '.data/', '.scratch/', 'test/artifacts/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

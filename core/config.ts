@@ -26,6 +26,8 @@ export interface Config {
   approvers: string[];
   /** Anyone may approve: only ever set by the sandbox, never by a real deployment's defaults. */
   approveAnyone: boolean;
+  /** The sandbox (`npm start` without Slack credentials): its settings page is open, like the rest of it. */
+  sandbox: boolean;
   alertWebhookToken?: string;
   /** Single-workspace and Socket modes: the token an admin signs in to the settings page with (ADMIN_TOKEN). */
   adminToken?: string;
@@ -157,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertsChannel: opt(env.ALERTS_CHANNEL) ?? alertChannels[0],
     approvers: list(env.APPROVERS),
     approveAnyone: false,
+    sandbox: false,
     alertWebhookToken: opt(env.ALERT_WEBHOOK_TOKEN),
     adminToken: opt(env.ADMIN_TOKEN),
     encryptionKey,

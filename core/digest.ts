@@ -24,9 +24,13 @@ export interface DigestChannel {
 /** Statuses the digest calls open; the rest are finished. */
 export const OPEN_STATUSES: readonly IncidentStatus[] = ['investigating', 'awaiting_approval', 'remediating'];
 
-/** A link to a Slack message that works in any workspace the reader is signed in to (Slack redirects it). */
-export function slackPermalink(channel: string, ts: string): string {
-  return `https://slack.com/archives/${encodeURIComponent(channel)}/p${ts.replace('.', '')}`;
+/**
+ * A link to a Slack message: `<workspace url>archives/<channel>/p<ts without the dot>`. Under slack.com (the default)
+ * it works in any workspace the reader is signed in to (Slack redirects it).
+ */
+export function slackPermalink(channel: string, ts: string, workspaceUrl = 'https://slack.com/'): string {
+  const base = workspaceUrl.endsWith('/') ? workspaceUrl : `${workspaceUrl}/`;
+  return `${base}archives/${encodeURIComponent(channel)}/p${ts.replace('.', '')}`;
 }
 
 /** Incidents grouped by workspace and channel, in the order first seen; only open ones count. */

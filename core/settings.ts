@@ -28,7 +28,7 @@ export interface WorkspaceSettings {
 /** Field name -> what is wrong with it, as shown beside the field. */
 export type FieldErrors = Record<string, string>;
 
-const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
+export const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const APPROVER_ID = /^[UWS][A-Z0-9]{2,}$/;
 
@@ -135,10 +135,4 @@ export function parseSettingsForm(form: Form, { apiUrl }: { apiUrl: string }): {
     }
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: { routes, approvers, policy } };
-}
-
-/** The thread of a Slack message: `<workspace url>archives/<channel>/p<ts without the dot>`. */
-export function threadLink(workspaceUrl: string, channel: string, ts: string): string {
-  const base = workspaceUrl.endsWith('/') ? workspaceUrl : `${workspaceUrl}/`;
-  return `${base}archives/${encodeURIComponent(channel)}/p${ts.replace('.', '')}`;
 }

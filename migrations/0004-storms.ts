@@ -1,6 +1,6 @@
 import type { MigrationParams } from '../db/migrate.js';
 
-/** Alert storms: alerts sharing a storm key within a window join the first one's incident; every alert is recorded. */
+/** Alert storms: alerts sharing a storm key within a window join the first one's thread; every alert is recorded. */
 export async function up({ context: sql }: MigrationParams): Promise<void> {
   await sql`
     create table storms (
@@ -8,6 +8,7 @@ export async function up({ context: sql }: MigrationParams): Promise<void> {
       key text not null,
       channel text not null,
       leader_workflow_id text not null,
+      thread_ts text,
       opened_at timestamptz not null default now(),
       last_joined_at timestamptz not null default now(),
       closed_at timestamptz,

@@ -74,6 +74,7 @@ export async function startSandbox(config: Config, { slackPort = config.port + 1
       slack: { ...config.slack, signingSecret, botToken, apiUrl: slack.apiUrl },
       alertsChannel: config.alertsChannel ?? 'C0ALERTS',
       approveAnyone: config.approvers.length === 0,
+      sandbox: true,
       kubeconfig,
       prometheusUrl,
       banner: config.banner ?? SANDBOX_BANNER,

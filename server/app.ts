@@ -78,8 +78,7 @@ export async function startServer(deps: ServerDeps): Promise<LookoutServer> {
   web.use(alertRoutes({ ...deps, alertsChannel, webhookToken: config.alertWebhookToken }));
   web.use(settingsRoutes({
     ...deps.settings, config, log, installations: deps.installations, slack: createSlackAdmin(config.slack.apiUrl),
-    // Only the sandbox sets approveAnyone: its settings page is open, like the rest of the sandbox.
-    mode: mode.kind === 'single' && config.approveAnyone ? 'sandbox' : mode.kind,
+    mode: mode.kind === 'single' && config.sandbox ? 'sandbox' : mode.kind,
     team: { id: team.team_id, name: team.team },
   }));
 

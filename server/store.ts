@@ -59,12 +59,6 @@ export function createServerStore(sql: postgres.Sql) {
         values (${f.workflowId}, ${f.teamId ?? null}, ${f.userId}, ${f.reaction}, ${f.sentiment})
         on conflict (workflow_id, user_id, reaction) do nothing`;
     },
-
-    async recentIncidents(limit = 20) {
-      return await sql<{ workflow_id: string; alert_name: string; severity: string; status: string; namespace: string | null; channel: string | null; created_at: Date }[]>`
-        select workflow_id, alert_name, severity, status, namespace, channel, created_at
-        from incidents order by created_at desc limit ${limit}`;
-    },
   };
 }
 

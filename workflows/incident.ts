@@ -54,7 +54,6 @@ const slack = proxyActivities<Activities>(slackCall);
 const cluster = proxyActivities<Activities>(clusterRead);
 const clusterMutation = proxyActivities<Activities>(clusterWrite);
 const store = proxyActivities<Activities>(storeCall);
-const metricsRead = proxyActivities<Activities>(clusterRead);
 const analyser = proxyActivities<Activities>(analysis);
 /** The analyser and the agent's preparation do no I/O: run in the worker as part of the workflow task. */
 const inWorker = proxyLocalActivities<Activities>(analysis);
@@ -161,9 +160,10 @@ async function handleIncident(
   // Prometheus evidence, the LLM agent and dry-run previews came later: older incidents replay without them.
   const investigationV2 = lean || patched('investigation-v2');
   const pure = lean ? inWorker : analyser;
+  // Only incidents on the lean path ask for local-reads-v1 (lean is fixed by an earlier marker in the same history).
   const reads = lean && patched('local-reads-v1')
-    ? { cluster: localClusterRead, metrics: localClusterRead, tools: localContextTools }
-    : { cluster, metrics: metricsRead, tools: contextTools };
+    ? { cluster: localClusterRead, tools: localContextTools }
+    : { cluster, tools: contextTools };
   const facts = investigationV2 ? await gatherFacts() : await cluster.collectKubernetesFacts({ target: alert.target });
   let diagnosis: Diagnosis = await pure.runbookDiagnose({ alert, facts });
   if (investigationV2 && input.agent) diagnosis = await askLlm(diagnosis);
@@ -410,7 +410,7 @@ async function handleIncident(
   async function gatherFacts(): Promise<KubernetesFacts> {
     const [kubernetes, prometheus] = await Promise.all([
       reads.cluster.collectKubernetesFacts({ target: alert.target }),
-      reads.metrics.collectPrometheusFacts({ alert }),
+      reads.cluster.collectPrometheusFacts({ alert }),
     ]);
     return {
       ...kubernetes,
@@ -461,7 +461,7 @@ async function handleIncident(
   /** The chart before lean-start-v1: the range read and the upload as two activities. */
   async function legacyChart({ query, threshold }: { query: string; threshold?: number }) {
     const end = Date.now();
-    const range = await metricsRead.prometheusMetricsQueryRange({
+    const range = await cluster.prometheusMetricsQueryRange({
       query, start: new Date(end - CHART_WINDOW_MS).toISOString(), end: new Date(end).toISOString(),
     });
     if (!range.ok || !range.series.length) return;

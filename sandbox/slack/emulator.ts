@@ -43,6 +43,15 @@ const DEFAULT_USERS = [
  * A local stand-in for Slack: the Web API methods Lookout calls (so an unchanged WebClient can point at `apiUrl`),
  * a sandbox page for people, and signed event/interaction requests sent to the app.
  */
+/** The action_id of the first button in a message whose action_id starts with `prefix` (an Approve or Reject button). */
+export function findButton(message: EmulatedMessage | undefined, prefix: string): string | undefined {
+  for (const block of (message?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[]) {
+    const hit = block.type === 'actions' ? block.elements?.find((e) => e.action_id?.startsWith(prefix)) : undefined;
+    if (hit) return hit.action_id;
+  }
+  return undefined;
+}
+
 export class SlackEmulator {
   readonly calls: WebApiCall[];
   /** OAuth installs (authorize page, oauth.v2.access) and the tokens they issue; Socket Mode connections and acks. */

@@ -1,5 +1,5 @@
 import { notificationLabels, notificationTypes, maskWebhook } from '../../core/settings.js';
-import { botToken, webhookContext, type SettingsDeps } from './context.js';
+import { botToken, openWebhook, type SettingsDeps } from './context.js';
 import { advice, postWebhook, SlackCallError } from './slack-admin.js';
 import type { TestResult } from './views.js';
 
@@ -26,14 +26,16 @@ export async function deliverTests(deps: SettingsDeps, teamId: string): Promise<
     for (const c of route.channels) add('channel', c, `channel ${c}`, type);
     for (const u of route.users) add('dm', u, `DM to ${u}`, type);
     if (route.webhook) {
-      const url = deps.cipher.decrypt(route.webhook, webhookContext(teamId, type));
-      add('webhook', url, `webhook ${maskWebhook(url)}`, type);
+      // An unreadable URL is one failed destination of its own, not an error page.
+      const url = openWebhook(deps, teamId, type, route.webhook);
+      add('webhook', url ?? `unreadable:${type}`, url ? `webhook ${maskWebhook(url)}` : `webhook for ${type} (unreadable)`, type);
     }
   }
   const token = await botToken(deps, teamId);
   const text = (d: Destination) => `:wave: Test notification from Lookout for ${d.types.join(', ')}. Sent from the settings page; no action needed.`;
   return await Promise.all([...destinations.values()].map(async (d): Promise<TestResult> => {
     try {
+      if (d.kind === 'webhook' && d.target.startsWith('unreadable:')) throw new SlackCallError('webhook_unreadable', 'settings');
       if (d.kind === 'webhook') await postWebhook(d.target, text(d));
       else if (!token) throw new SlackCallError('not_installed', 'settings');
       else if (d.kind === 'channel') await deps.slack.postMessage(token, d.target, text(d));

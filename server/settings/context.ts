@@ -71,3 +71,12 @@ export async function botToken(deps: SettingsDeps, teamId: string): Promise<stri
 }
 
 export const webhookContext = (teamId: string, type: string) => `workspace_settings/${teamId}/webhook/${type}`;
+
+/** A stored webhook URL decrypted, or undefined when it cannot be (another key, a damaged row): it must be set again. */
+export function openWebhook(deps: Pick<SettingsDeps, 'cipher'>, teamId: string, type: string, sealed: string): string | undefined {
+  try {
+    return deps.cipher.decrypt(sealed, webhookContext(teamId, type));
+  } catch {
+    return undefined;
+  }
+}

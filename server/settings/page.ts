@@ -1,6 +1,7 @@
 import { temporalUiLink } from '../../core/config.js';
-import { notificationTypes, threadLink, type FieldErrors, type Form } from '../../core/settings.js';
-import { botToken, webhookContext, type SettingsDeps, type Visitor } from './context.js';
+import { slackPermalink } from '../../core/digest.js';
+import { notificationTypes, type FieldErrors, type Form } from '../../core/settings.js';
+import { botToken, openWebhook, type SettingsDeps, type Visitor } from './context.js';
 import { SlackCallError } from './slack-admin.js';
 import {
   auditCard, channelsCard, disconnectCard, incidentsCard, layout, messages, settingsForm, slackCard, testCard, type PageModel, type SlackStatus, type TestResult,
@@ -41,11 +42,7 @@ export async function workspacePage(deps: SettingsDeps, v: Visitor & { teamId: s
   for (const type of notificationTypes) {
     const sealed = settings.routing[type]?.webhook;
     if (!sealed) continue;
-    try {
-      webhooks[type] = deps.cipher.decrypt(sealed, webhookContext(teamId, type));
-    } catch {
-      webhooks[type] = 'https://hooks.slack.com/services/?/?/(unreadable: set it again)';
-    }
+    webhooks[type] = openWebhook(deps, teamId, type, sealed) ?? 'https://hooks.slack.com/services/?/?/(unreadable: set it again)';
   }
   const incidents = await deps.store.incidents(teamId, { includeUnscoped: deps.mode !== 'oauth' });
   const model: PageModel = { mode: deps.mode, session: v.session, teamId, slack, channels, channelsError, settings, webhooks, ...extras, main: '' };
@@ -53,7 +50,7 @@ export async function workspacePage(deps: SettingsDeps, v: Visitor & { teamId: s
     when: i.created_at.toISOString().replace('T', ' ').slice(0, 16),
     name: i.alert_name,
     status: i.status,
-    thread: i.channel && i.alert_ts ? threadLink(slack.url, i.channel, i.alert_ts) : undefined,
+    thread: i.channel && i.alert_ts ? slackPermalink(i.channel, i.alert_ts, slack.url) : undefined,
     temporal: temporalUiLink(deps.config.temporal, i.workflow_id),
   }));
   return layout(`Lookout settings: ${slack.team || teamId}`, `${messages(extras)}<div class="cols"><div>${slackCard(model)}</div><div>${testCard(model, extras.testResults)}</div></div>

@@ -1,15 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express from 'express';
-import { channelNameProblem, parseSettingsForm, type Form, type Route, type Routing } from '../../core/settings.js';
+import { CHANNEL_ID, channelNameProblem, parseSettingsForm, type Form, type Route, type Routing } from '../../core/settings.js';
 import { deliverTests } from './actions.js';
 import { botToken, guardPost, HttpError, visitor, webhookContext, type SettingsDeps } from './context.js';
 import { workspacePage } from './page.js';
 import { newSession, writeSession } from './session.js';
 import { advice, SlackCallError } from './slack-admin.js';
-import { disconnectedPage, layout, signedOut } from './views.js';
+import { disconnectedPage, esc, layout, signedOut } from './views.js';
 
 const NOTICES: Record<string, string> = { saved: 'Settings saved.', channels: 'Alert channels updated.', signedin: 'Signed in.' };
-const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 const many = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 const sameSecret = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
@@ -169,7 +168,7 @@ export function settingsRouter(deps: SettingsDeps): express.Router {
       : clientError === 413 ? 'That form was too large.'
         : clientError ? 'That form could not be read.'
           : err instanceof SlackCallError ? `Slack refused: ${err.code}. ${advice(err.code)}` : 'Something went wrong; see the server log.';
-    page(res, status, layout('Lookout settings', `<section><h2>${status === 403 ? 'Not allowed' : 'Something went wrong'}</h2><p role="alert">${message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p><p><a href="/">Back to settings</a></p></section>`, config.banner));
+    page(res, status, layout('Lookout settings', `<section><h2>${status === 403 ? 'Not allowed' : 'Something went wrong'}</h2><p role="alert">${esc(message)}</p><p><a href="/">Back to settings</a></p></section>`, config.banner));
   });
   return router;
 }

@@ -139,6 +139,7 @@ export function advice(code: string): string {
   if (/^(403|404)\b/.test(code) || /invalid_token|no_service|no_team|no_active_hooks/.test(code)) {
     return 'Slack does not know this webhook (removed, or the app was reinstalled): create a new incoming webhook and paste its URL.';
   }
+  if (code === 'webhook_unreadable') return 'The stored webhook URL cannot be decrypted (was ENCRYPTION_KEY changed?): paste the webhook URL again and save.';
   if (/^410\b|channel_is_archived/.test(code)) return 'The webhook\'s channel is archived: create a webhook for another channel.';
   if (/ratelimited|^429/.test(code)) return 'Slack is rate-limiting: wait a minute and try again.';
   return 'Try again; if it keeps failing, check Lookout\'s logs.';

@@ -124,3 +124,27 @@ test('an incident already in the index (a storm\'s) is not recorded again, and s
   const events = await db.sql`select type from audit_events where workflow_id = ${i.workflowId}`;
   expect(events).toHaveLength(1);
 });
+
+test('a failed write of a posted message\'s ts is tried again in place, so nothing is posted twice', async () => {
+  const slack = slackParts();
+  const i = input();
+  const store = createStoreActivities({ sql: db.sql, approvers: [], approveAnyone: false });
+  // The first write of each ts fails, as during a PostgreSQL blip.
+  const failedOnce = new Set<string>();
+  const flakyStore = {
+    ...store,
+    noteIncidentMessages: async (note: Parameters<typeof store.noteIncidentMessages>[0]) => {
+      const which = note.alertTs ? 'alert' : 'report';
+      if (!failedOnce.has(which)) {
+        failedOnce.add(which);
+        throw new Error('connection terminated');
+      }
+      return await store.noteIncidentMessages(note);
+    },
+  };
+  const { opened, attempts } = await runWithRetries({ ...slack.parts, ...flakyStore }, i);
+  expect([...failedOnce]).toEqual(['alert', 'report']);
+  expect(attempts).toBe(1);
+  expect(slack.calls.map((c) => c.name)).toEqual(['postAlert', 'addReaction', 'postThreadMessage']);
+  expect(await row(i.workflowId)).toMatchObject({ alert_ts: opened.alertTs, report_ts: opened.progressTs });
+});

@@ -149,10 +149,12 @@ test('routing with a DM and an incoming webhook: a validation error first, then 
   expect(JSON.stringify(row.routing)).not.toContain(webhook.split('/').pop());
   expect(row.policy).toEqual({ namespaces: ['shop', 'team-*'], secondApproverForDestructive: true });
   await shot(page, '07-saved');
-  // The README's picture: the top of the saved page, as a person first sees it.
-  fs.mkdirSync('docs/images', { recursive: true });
+  // The README's picture: the top of the saved page, as a person first sees it. A test run does not change the
+  // committed file; `UPDATE_SCREENSHOTS=1 npm test -- test/browser/settings-oauth` refreshes it.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: 'docs/images/settings.png' });
+  const picture = await page.screenshot();
+  expect(picture.length).toBeGreaterThan(10_000);
+  if (process.env.UPDATE_SCREENSHOTS) fs.writeFileSync('docs/images/settings.png', picture);
 }, 60_000);
 
 test('a test notification reaches each destination and explains the one that fails', async () => {
@@ -179,6 +181,8 @@ test('keyboard use and contrast: Tab reaches every form control with a visible f
     .filter((el) => (el as HTMLElement).offsetParent !== null && !(el as HTMLInputElement).disabled
       // A radio group is one Tab stop (arrow keys move within it): its checked radio stands for it.
       && !((el as HTMLInputElement).type === 'radio' && !(el as HTMLInputElement).checked)).length);
+  // The page's forms: channels, routing, policy, test notification, disconnect.
+  expect(controls).toBeGreaterThan(5);
   const reached = new Set<string>();
   for (let i = 0; i < controls + 60 && reached.size < controls; i += 1) {
     await page.keyboard.press('Tab');

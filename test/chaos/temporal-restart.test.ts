@@ -1,7 +1,8 @@
 /**
  * Chaos: the Temporal dev server (a dedicated one, history in its SQLite file) is SIGKILLed while incidents wait for
- * approval and one is remediating, then started again on the same file and port. The server and worker reconnect on
- * their own and every incident completes, with one real mutation each. Never touches the suite's shared dev server.
+ * approval and one is remediating, then started again on the same file and port. The server reconnects on its own, the
+ * worker is started again if it exited (the log says which), and every incident completes with one real mutation each.
+ * Never touches the suite's shared dev server.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

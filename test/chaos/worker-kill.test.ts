@@ -108,4 +108,5 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   // One outcome message per incident in Slack, too.
   const outcomes = s.slack.messages('C0ALERTS').filter((m) => m.threadTs && m.text.includes('approved by <@U0ALICE>'));
   expect(outcomes).toHaveLength(INCIDENTS);
+  expect(new Set(outcomes.map((m) => m.threadTs)).size).toBe(INCIDENTS);
 }, 300_000);

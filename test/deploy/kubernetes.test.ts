@@ -86,7 +86,7 @@ test('no secret values are shipped: the ConfigMap holds none and the only Secret
 });
 
 test('RBAC is exactly the least-privilege set: nodes cluster-wide read-only, everything else per watched namespace', () => {
-  const rules = (name: string) => find('ClusterRole', name).rules.map((r: any) => ({ ...r, resourceNames: r.resourceNames }));
+  const rules = (name: string) => find('ClusterRole', name).rules;
   expect(rules('lookout-worker-nodes')).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }]);
   // Expanded to (group, resource, verb) triples, so the assertion does not depend on how the rules are grouped.
   const triples = (find('ClusterRole', 'lookout-worker-incidents').rules as { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[]; nonResourceURLs?: string[] }[])

@@ -36,9 +36,10 @@ test('a signed request passes once, with its raw body handed on; the same bytes 
 });
 
 test('unsigned requests are not remembered (Bolt refuses them), so they cannot crowd out real ones', async () => {
-  for (let i = 0; i < 10; i += 1) expect((await send(`{"junk":${i}}`, undefined, 'v0=00')).status).toBe(200);
+  // The real request first: ten unsigned ones after it would push it out of a 3-entry memory if they were remembered.
   const ts = Math.floor(clock / 1000);
   expect((await send('{"n":2}', ts)).status).toBe(200);
+  for (let i = 0; i < 10; i += 1) expect((await send(`{"junk":${i}}`, undefined, 'v0=00')).status).toBe(200);
   expect((await send('{"n":2}', ts)).status).toBe(401);
 });
 
@@ -49,6 +50,8 @@ test('a signature is remembered until its timestamp is stale, after which the ti
   expect((await send('{"n":3}', ts)).status).toBe(401);
   clock += 2_000;
   expect((await send('{"n":3}', ts)).status).toBe(401);
+  // A body never seen before with that stale timestamp: refused for the timestamp alone.
+  expect((await send('{"n":5}', ts)).status).toBe(401);
   // A timestamp from the future would outlive the memory: refused.
   expect((await send('{"n":4}', Math.floor(clock / 1000) + 301)).status).toBe(401);
   expect(handled).toEqual(['{"n":3}']);

@@ -128,7 +128,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
 }
 
 /** The demo world (one crash-looping pod and its Deployment) copied into each namespace. */
-export function namespacedWorld(namespaces: string[]): KubernetesWorld {
+function namespacedWorld(namespaces: string[]): KubernetesWorld {
   const worlds = namespaces.map((ns) => {
     const world = demoWorld();
     const move = (objects: KubeObject[] = []) => objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: ns } }));

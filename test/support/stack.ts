@@ -9,7 +9,7 @@ import { demoWorld } from '../../sandbox/kubernetes/demo-world.js';
 import { KubernetesTestServer } from '../../sandbox/kubernetes/server.js';
 import { PrometheusTestServer } from '../../sandbox/prometheus/server.js';
 import { crashloopRestartSeries } from '../../sandbox/samples.js';
-import { SlackEmulator, type EmulatedMessage, type SlackEmulatorOptions } from '../../sandbox/slack/emulator.js';
+import { SlackEmulator, type SlackEmulatorOptions } from '../../sandbox/slack/emulator.js';
 import type { LookoutServer } from '../../server/app.js';
 import { runServer } from '../../server/run.js';
 import { buildActivityDeps, startWorker, type RunningWorker } from '../../worker/run.js';
@@ -102,14 +102,7 @@ export async function startApp(config: Config, log: Logger, slack?: SlackEmulato
   return { db, worker, server, metrics };
 }
 
-/** The action_id of the first button in a message whose action_id starts with `prefix`. */
-export function findButton(message: EmulatedMessage, prefix: string): string | undefined {
-  for (const block of (message.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[]) {
-    const hit = block.type === 'actions' ? block.elements?.find((e) => e.action_id?.startsWith(prefix)) : undefined;
-    if (hit) return hit.action_id;
-  }
-  return undefined;
-}
+export { findButton } from '../../sandbox/slack/emulator.js';
 
 /** Polls an async check until it returns a value. */
 export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {

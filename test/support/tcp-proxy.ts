@@ -13,11 +13,11 @@ export class TcpProxy {
 
   constructor(private readonly target: { host: string; port: number }) {}
 
-  async start(port = 0): Promise<number> {
+  async start(): Promise<number> {
     const server = net.createServer((client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(0, '127.0.0.1', () => resolve());
     });
     this.server = server;
     return this.port;
@@ -25,10 +25,6 @@ export class TcpProxy {
 
   get port(): number {
     return (this.server!.address() as net.AddressInfo).port;
-  }
-
-  get isUp(): boolean {
-    return this.available;
   }
 
   down(): void {

@@ -164,6 +164,19 @@ test('each model turn and each tool call is an activity; the report carries the 
     // Facts are read side by side, so those two markers come in either order; the rest follow the workflow's order.
     expect([...locals.slice(0, 2)].sort()).toEqual(['collectKubernetesFacts', 'collectPrometheusFacts']);
     expect(locals.slice(2)).toEqual(['runbookDiagnose', 'prepareAgent', 'podsLog', 'previewRemediations']);
+    // Up to the report (workflows/README.md): 6 activities, 7 workflow tasks, 57 history events.
+    expect(scheduled).toEqual(['openIncident', 'llmTurn', 'llmTurn', 'llmTurn', 'updateReport', 'recordIncident']);
+    // Read once the workflow has settled: every activity completed and the wait for a decision (a timer) begun.
+    type Events = NonNullable<typeof history.events>;
+    const settled = (es: Events) => es.at(-1)?.timerStartedEventAttributes !== undefined
+      && es.filter((e) => e.activityTaskScheduledEventAttributes).length === es.filter((e) => e.activityTaskCompletedEventAttributes).length;
+    let events: Events = history.events ?? [];
+    for (let i = 0; i < 100 && !settled(events); i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      events = (await temporal.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    }
+    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(7);
+    expect(events).toHaveLength(57);
     console.log(`activities per incident up to the report, scripted LLM (3 turns, 1 tool call): ${scheduled.length} (${scheduled.join(', ')}) + local ${locals.join(', ')}`);
     // The agent loop is workflow code: a committed history guards it against non-deterministic changes.
     if (process.env.RECORD_HISTORIES) {

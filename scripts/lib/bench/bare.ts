@@ -45,7 +45,7 @@ export async function runBare(
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   try {
-    const snapshot = () => ({ ...cpu(), bare_worker: worker.cpuSeconds() });
+    const snapshot = () => ({ ...cpu(), ...(worker.cpuSeconds ? { bare_worker: worker.cpuSeconds() } : {}) });
     const before = snapshot();
     const started = Date.now();
     await mapLimit(Array.from({ length: workflows }, (_, i) => i), concurrency, async (i) => {

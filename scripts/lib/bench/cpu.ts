@@ -1,8 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { round } from './stats.js';
 
 /** Linux's USER_HZ: /proc reports CPU time in these ticks (100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100;
+
+/** The fields of /proc/<pid>/stat after the command name, so index i is field i + 3 of proc(5); throws once it is gone. */
+function statFields(pid: number): string[] {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces and parentheses: count fields from the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
 
 /**
  * User plus system CPU seconds a process has used, from /proc/<pid>/stat; with `children`, also that of its children
@@ -10,11 +18,8 @@ const TICKS_PER_SECOND = 100;
  */
 export function processCpuSeconds(pid: number, { children = false } = {}): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields from the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14-17 of stat(5) (utime, stime, cutime, cstime) are at 11-14 once pid and comm are cut off.
-    const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+    // utime, stime, cutime, cstime: fields 14-17.
+    const [utime, stime, cutime, cstime] = statFields(pid).slice(11, 15).map(Number);
     return (utime + stime + (children ? cutime + cstime : 0)) / TICKS_PER_SECOND;
   } catch {
     return 0;
@@ -41,11 +46,10 @@ export function postgresCpuSeconds(): number {
   if (!pids.length) return 0;
   // The postmaster is the one whose parent is not itself a postgres process.
   const set = new Set(pids);
-  const parentOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
   return pids.reduce((sum, pid) => {
     let postmaster = false;
     try {
-      postmaster = !set.has(parentOf(pid));
+      postmaster = !set.has(Number(statFields(pid)[1])); // ppid: field 4
     } catch { /* exited meanwhile */ }
     return sum + processCpuSeconds(pid, { children: postmaster });
   }, 0);
@@ -63,7 +67,7 @@ export type CpuSnapshot = Record<string, number>;
 
 /** What each part used between two snapshots, in ms per unit of work (an alert, a bare workflow). */
 export function cpuMsPer(before: CpuSnapshot, after: CpuSnapshot, units: number): Record<string, number> {
-  return Object.fromEntries(Object.keys(after).filter((k) => k in before).map((k) => [k, Math.round(((after[k] - before[k]) * 1000) / units * 10) / 10]));
+  return Object.fromEntries(Object.keys(after).filter((k) => k in before).map((k) => [k, round(((after[k] - before[k]) * 1000) / units)]));
 }
 
 /** The bench process's own CPU seconds. */

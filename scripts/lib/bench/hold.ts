@@ -1,15 +1,7 @@
-import type { EmulatedMessage } from '../../../sandbox/slack/emulator.js';
+import { findButton } from '../../../sandbox/slack/emulator.js';
 import { ALERTS_CHANNEL, APPROVER, type BenchStack } from './stack.js';
 import type { SlackTracker } from './tracker.js';
 
-/** The action_id of the first button whose action_id starts with `prefix` (as test/support/stack.ts finds them). */
-function findButton(message: EmulatedMessage | undefined, prefix: string): string | undefined {
-  for (const block of (message?.blocks ?? []) as { type: string; elements?: { action_id?: string }[] }[]) {
-    const hit = block.type === 'actions' ? block.elements?.find((e) => e.action_id?.startsWith(prefix)) : undefined;
-    if (hit) return hit.action_id;
-  }
-  return undefined;
-}
 
 /**
  * Approves `count` incidents spread evenly over the open ones, one after another, through the real signed button path

@@ -68,28 +68,32 @@ const rssSource = (stack: BenchStack, what: string) => (stack.topology === 'proc
 /** Sends the alerts, printing a progress line a second, then waits (bounded) for every accepted alert's report. */
 async function drive(stack: BenchStack, tracker: SlackTracker, args: BenchArgs, rss: RssPeaks) {
   const started = Date.now();
-  let sending = true;
   let llmRequests = 0;
-  let reportedSoFar = 0;
+  /** Alerts that have their report, or never will (refused, not 202): what the --window gate counts as done. */
+  let doneSoFar = 0;
   const tick = () => {
     tracker.scan();
     // The Messages API server records every request body (tools, prompts): harness memory, counted and dropped.
     llmRequests += stack.llm.requests.splice(0).length;
     const now = rss.sample();
     const { accepted, acked, reported } = tracker.counts();
-    reportedSoFar = reported;
     const sent = tracker.records.filter(Boolean).length;
+    doneSoFar = reported + tracker.records.filter((r) => r?.status !== undefined && r.status !== 202).length;
     const memory = stack.topology === 'processes'
       ? `worker ${Math.round(now.worker)}MB server ${Math.round(now.server)}MB bench ${Math.round(now.bench)}MB`
       : `rss ${Math.round(now.bench)}MB`;
     progress(`${((Date.now() - started) / 1000).toFixed(1)}s sent ${sent}/${args.count} accepted ${accepted} acked ${acked} reported ${reported} ${memory}`);
     return { accepted, reported };
   };
-  const timer = setInterval(() => { if (sending) tick(); }, 1000);
-  const gate = args.window ? windowGate(args.window, () => reportedSoFar) : undefined;
-  const sent = await sendAlerts({ url: stack.serverUrl, tracker, count: args.count, concurrency: args.concurrency, rate: args.rate, gate });
-  sending = false;
-  clearInterval(timer);
+  const timer = setInterval(tick, 1000);
+  // The gate also stops the sending when part of the stack has died, rather than waiting on reports that cannot come.
+  const gate = args.window ? windowGate(args.window, () => doneSoFar, stack.failure) : undefined;
+  let sent;
+  try {
+    sent = await sendAlerts({ url: stack.serverUrl, tracker, count: args.count, concurrency: args.concurrency, rate: args.rate, gate });
+  } finally {
+    clearInterval(timer);
+  }
   const deadline = Date.now() + args.drainSeconds * 1000;
   for (;;) {
     const { accepted, reported } = tick();
@@ -98,9 +102,6 @@ async function drive(stack: BenchStack, tracker: SlackTracker, args: BenchArgs, 
     if (reported >= accepted || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
-  tracker.scan();
-  llmRequests += stack.llm.requests.splice(0).length;
-  rss.sample();
   return { sent, llmRequests };
 }
 
@@ -124,8 +125,9 @@ export async function pipeline(args: BenchArgs): Promise<Record<string, unknown>
     const cpuBefore = stack.cpu();
     const driveStarted = Date.now();
     const { sent, llmRequests } = await drive(stack, tracker, args, rss);
-    const cpu = cpuMsPer(cpuBefore, stack.cpu(), sent.accepted);
-    const busy = busyShare(cpuBefore, stack.cpu(), (Date.now() - driveStarted) / 1000);
+    const cpuAfter = stack.cpu();
+    const cpu = cpuMsPer(cpuBefore, cpuAfter, sent.accepted);
+    const busy = busyShare(cpuBefore, cpuAfter, (Date.now() - driveStarted) / 1000);
     const l = latencies(tracker);
     const pipelinePerS = l.reported / l.throughSeconds;
     let bare: { perSecond: number; seconds: number; cpuMsPerWorkflow: Record<string, number> } = { perSecond: NaN, seconds: NaN, cpuMsPerWorkflow: {} };
@@ -133,7 +135,7 @@ export async function pipeline(args: BenchArgs): Promise<Record<string, unknown>
       progress(`bare Temporal: ${args.count} workflows of one no-op activity`);
       bare = await runBare({
         address: stack.temporalAddress, namespace: stack.namespace, workflows: args.count, concurrency: args.concurrency,
-        startWorker: (taskQueue) => stack.startBareWorker(taskQueue), cpu: () => stack.cpu(),
+        startWorker: (taskQueue) => stack.startBareWorker(taskQueue), cpu: stack.cpu,
       });
     }
     const result = {

@@ -49,13 +49,17 @@ export async function sendAlerts(
 }
 
 /**
- * A gate that lets a request through only while fewer than `window` alerts sent through it are still without a report
- * (`reported()` as last read): the sender keeps pace with the pipeline instead of outrunning it.
+ * A gate that lets a request through only while fewer than `window` alerts sent through it are not yet done (`done()`
+ * as last read: reported, or refused); it throws once `failure()` names a part of the stack that died.
  */
-export function windowGate(window: number, reported: () => number, pollMs = 100): () => Promise<void> {
+export function windowGate(window: number, done: () => number, failure: () => string | undefined = () => undefined, pollMs = 100): () => Promise<void> {
   let sent = 0;
   return async () => {
-    while (sent - reported() >= window) await new Promise((r) => setTimeout(r, pollMs));
+    while (sent - done() >= window) {
+      const why = failure();
+      if (why) throw new Error(why);
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
     // Counted in the same turn as the check, so lanes waiting together cannot overshoot the window.
     sent += 1;
   };

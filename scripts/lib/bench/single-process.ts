@@ -6,7 +6,6 @@ import { openDatabase } from '../../../db/index.js';
 import { runServer } from '../../../server/run.js';
 import { buildActivityDeps, startWorker } from '../../../worker/run.js';
 import { createBareWorker } from './bare.js';
-import { benchCpuSeconds } from './cpu.js';
 import { closeAll, cpuSnapshot, startFakes, type BenchStack } from './stack.js';
 import { rssMb } from './stats.js';
 
@@ -50,7 +49,6 @@ export async function startSingleProcessStack({ databaseUrl, env = {} }: { datab
         const bare = await createBareWorker(connection, config, taskQueue);
         const running = bare.run();
         return {
-          cpuSeconds: benchCpuSeconds,
           async stop() {
             bare.shutdown();
             await running;

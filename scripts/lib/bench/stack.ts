@@ -46,8 +46,8 @@ export interface BenchStack {
 }
 
 export interface BareWorker {
-  /** CPU seconds the bare worker has used so far (the bench's own when it runs inside the bench). */
-  cpuSeconds(): number;
+  /** CPU seconds the bare worker's own process has used so far; absent when it runs inside the bench (counted there). */
+  cpuSeconds?(): number;
   stop(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import { createCipher } from '../../../core/crypto.js';
 import { createLogger } from '../../../core/logger.js';
 import { settingsRouter } from '../../../server/settings/routes.js';
 import type { SettingsDeps } from '../../../server/settings/context.js';
-import { sessionSecret } from '../../../server/settings/session.js';
+import { decodeSession, sessionSecret } from '../../../server/settings/session.js';
 import type { SlackAdmin } from '../../../server/settings/slack-admin.js';
 import type { SettingsStore } from '../../../server/settings/store.js';
 
@@ -48,8 +48,12 @@ test('a login attempt without ADMIN_TOKEN set is refused even with a valid CSRF 
   await serve({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' }, 'single');
   const home = await fetch(`${base}/`);
   const cookie = home.headers.get('set-cookie')!.split(';')[0];
-  const res = await fetch(`${base}/settings/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=' });
+  const { csrf } = decodeSession(sessionSecret(key), decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)))!;
+  const res = await fetch(`${base}/settings/login`, {
+    method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, token: '' }),
+  });
   expect(res.status).toBe(403);
+  expect(await res.text()).toContain('ADMIN_TOKEN is not set');
 });
 
 test('the sandbox is open: the page and its forms without signing in', async () => {

@@ -1,4 +1,5 @@
-import { channelNameProblem, idList, maskWebhook, parseSettingsForm, threadLink, webhookProblem } from '../../../core/settings.js';
+import { slackPermalink } from '../../../core/digest.js';
+import { channelNameProblem, idList, maskWebhook, parseSettingsForm, webhookProblem } from '../../../core/settings.js';
 import { csrfValid } from '../../../server/settings/csrf.js';
 import { decodeSession, encodeSession, newSession, sessionSecret } from '../../../server/settings/session.js';
 import { advice } from '../../../server/settings/slack-admin.js';
@@ -58,7 +59,7 @@ test('the settings form: IDs checked per field, policy through parsePolicy, webh
 });
 
 test('thread links: the workspace URL, the channel and the ts without its dot', () => {
-  expect(threadLink('https://acme.slack.com/', 'C0ALERTS', '1700000000.000100')).toBe('https://acme.slack.com/archives/C0ALERTS/p1700000000000100');
+  expect(slackPermalink('C0ALERTS', '1700000000.000100', 'https://acme.slack.com/')).toBe('https://acme.slack.com/archives/C0ALERTS/p1700000000000100');
 });
 
 test('sessions are signed: altered, foreign-key or expired cookies are refused; CSRF tokens must match exactly', () => {
