@@ -37,6 +37,8 @@ export class TsClock {
   }
 }
 
+const key = (channel: string, ts: string) => `${channel}/${ts}`;
+
 /** Numeric comparison that survives ts strings of different lengths. */
 export function compareTs(a: string, b: string): number {
   return Number(a) - Number(b) || a.localeCompare(b);
@@ -48,7 +50,11 @@ export class SlackStore {
   readonly users = new Map<string, StoredUser>();
   readonly groups: UserGroupOption[];
   readonly files = new Map<string, StoredFile>();
+  /** Every message in ts order (ts comes from one strictly increasing clock, so appending keeps the order). */
   private readonly all: EmulatedMessage[] = [];
+  /** channel + ts → message, and channel + thread ts → its replies: lookups stay O(1) at tens of thousands of messages. */
+  private readonly byKey = new Map<string, EmulatedMessage>();
+  private readonly replies = new Map<string, EmulatedMessage[]>();
   readonly clock = new TsClock();
   version = 0;
 
@@ -173,32 +179,46 @@ export class SlackStore {
     if (message.attachments) message.attachments = structuredClone(message.attachments);
     if (message.blocks) message.blocks = this.withBlockIds(message.blocks);
     this.all.push(message);
+    this.byKey.set(key(message.channel, message.ts), message);
+    if (message.threadTs && message.threadTs !== message.ts) {
+      const thread = key(message.channel, message.threadTs);
+      this.replies.set(thread, [...(this.replies.get(thread) ?? []), message]);
+    }
     this.touch();
     return message;
   }
 
   find(channel: string, ts: string): EmulatedMessage | undefined {
-    return this.all.find((m) => m.channel === channel && m.ts === ts);
+    return this.byKey.get(key(channel, ts));
   }
 
   remove(channel: string, ts: string): boolean {
-    const i = this.all.findIndex((m) => m.channel === channel && m.ts === ts);
-    if (i < 0) return false;
-    this.all.splice(i, 1);
+    const message = this.find(channel, ts);
+    if (!message) return false;
+    this.all.splice(this.all.indexOf(message), 1);
+    this.byKey.delete(key(channel, ts));
+    if (message.threadTs) {
+      const thread = key(channel, message.threadTs);
+      const rest = (this.replies.get(thread) ?? []).filter((m) => m !== message);
+      if (rest.length) this.replies.set(thread, rest);
+      else this.replies.delete(thread);
+    }
     this.touch();
     return true;
   }
 
+  /** A channel's messages (or every message) in ts order. */
   messages(channel?: string): EmulatedMessage[] {
-    return this.all.filter((m) => !channel || m.channel === channel).sort((a, b) => compareTs(a.ts, b.ts));
+    return channel ? this.all.filter((m) => m.channel === channel) : [...this.all];
   }
 
   topLevel(channel: string): EmulatedMessage[] {
     return this.messages(channel).filter((m) => !m.threadTs || m.threadTs === m.ts);
   }
 
+  /** A thread's replies in ts order, without its parent. */
   thread(channel: string, threadTs: string): EmulatedMessage[] {
-    return this.messages(channel).filter((m) => m.threadTs === threadTs && m.ts !== threadTs);
+    return [...(this.replies.get(key(channel, threadTs)) ?? [])];
   }
 
   /** False when that user already reacted with that name (Slack's already_reacted). */

@@ -73,6 +73,21 @@ test('chat.postMessage stores blocks and replies in a thread with increasing Sla
   expect(history.messages?.some((m) => m.ts === reply.ts)).toBe(false);
 });
 
+test('chat.delete takes a reply out of its thread and a parent out of the channel', async () => {
+  const client = webClient(emulator);
+  const parent = await client.chat.postMessage({ channel: alerts, text: 'disk full' });
+  const first = await client.chat.postMessage({ channel: alerts, thread_ts: parent.ts, text: 'first' });
+  await client.chat.postMessage({ channel: alerts, thread_ts: parent.ts, text: 'second' });
+
+  await client.chat.delete({ channel: alerts, ts: first.ts! });
+  expect(emulator.thread(alerts, parent.ts!).map((m) => m.text)).toEqual(['second']);
+  await expect(client.chat.delete({ channel: alerts, ts: first.ts! })).rejects.toMatchObject(platform('message_not_found'));
+  await expect(client.chat.update({ channel: alerts, ts: first.ts!, text: 'x' })).rejects.toMatchObject(platform('message_not_found'));
+
+  await client.chat.delete({ channel: alerts, ts: parent.ts! });
+  expect(emulator.messages(alerts).some((m) => m.ts === parent.ts)).toBe(false);
+});
+
 test('chat.postMessage validates the channel and the content', async () => {
   const client = webClient(emulator);
   await expect(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' })).rejects.toMatchObject(
