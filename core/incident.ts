@@ -12,6 +12,11 @@ export interface Decision {
   /** ISO time the person acted, as Slack reported it. */
   at: string;
   via: 'button' | 'reaction';
+  /**
+   * The Slack action this decision came from (user, action or event ts, what was pressed). A decision delivered twice,
+   * e.g. a signal resent after its answer was lost, carries the same id and is taken once.
+   */
+  id?: string;
   /** The message a button was pressed on, when the server could not check it was this incident's report. */
   report?: { channel: string; ts: string };
 }

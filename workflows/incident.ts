@@ -201,6 +201,8 @@ async function handleIncident(
   const open = [...actionable];
   /** Approvals so far of proposals that need a second approver. */
   const approvals = new Map<string, string[]>();
+  /** Ids of the decisions taken so far (Decision.id). */
+  const seenDecisions = new Set<string>();
   const deadline = Date.now() + msToNumber(timeout);
   let reminded = 0;
   for (;;) {
@@ -218,6 +220,9 @@ async function handleIncident(
     }
 
     const received = inbox.shift()!;
+    // The same Slack action delivered twice is one decision (decision-ids-v1; earlier histories took every copy).
+    if (received.id !== undefined && seenDecisions.has(received.id) && patched('decision-ids-v1')) continue;
+    if (received.id !== undefined) seenDecisions.add(received.id);
     if (received.report && (received.report.channel !== state.channel || received.report.ts !== state.reportTs)) {
       await refuse(received, 'That button is not on this incident\'s report; nothing was changed.');
       continue;
@@ -242,7 +247,7 @@ async function handleIncident(
     await store.recordAudit({
       workflowId, teamId: input.teamId, type: `decision.${decision.decision}`, actor: decision.userId,
       action: proposal.action, target: targetText(proposal), outcome: decision.decision === 'reject' ? 'rejected' : 'approved',
-      detail: { proposalId: proposal.id, action: proposal.action, via: decision.via, at: decision.at },
+      detail: { proposalId: proposal.id, action: proposal.action, via: decision.via, at: decision.at, decisionId: decision.id },
     });
     if (decision.decision === 'reject') {
       return await finish('rejected', `Rejected by <@${decision.userId}>; nothing was changed.`, 'x');
@@ -475,7 +480,7 @@ async function handleIncident(
     log.info('decision refused', { userId: decision.userId, proposalId: decision.proposalId });
     await store.recordAudit({
       workflowId, teamId: input.teamId, type: 'decision.refused', actor: decision.userId, outcome: 'refused',
-      detail: { proposalId: decision.proposalId, decision: decision.decision, via: decision.via, reason: why },
+      detail: { proposalId: decision.proposalId, decision: decision.decision, via: decision.via, reason: why, decisionId: decision.id },
     });
     await slack.postEphemeral({ teamId: input.teamId, channel: state.channel!, user: decision.userId, threadTs: state.alertTs, text: why });
   }

@@ -32,6 +32,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
         teamId,
         at: slackTime(action.action_ts),
         via: 'button',
+        id: `button:${body.user.id}:${action.action_ts}:${action.action_id}:${value.proposalId}`,
         ...(report.unverified ? { report: { channel: channel!, ts: ts! } } : {}),
       };
       const open = await soon(() => deps.incidents.decide(value.workflowId, decision));

@@ -57,6 +57,7 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
       // The workflow maps a reaction to its proposals, so an empty proposal ID is expected here.
       await soon(() => deps.incidents.decide(incident.workflowId, {
         proposalId: '', decision, userId: event.user, teamId: context.teamId, at: slackTime(event.event_ts), via: 'reaction',
+        id: `reaction:${event.user}:${event.event_ts}:${event.reaction}`,
       }));
       deps.metrics.approvals.inc({ decision, via: 'reaction' });
     } catch (err) {

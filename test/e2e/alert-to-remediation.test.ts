@@ -103,6 +103,13 @@ test('a ✅ reaction by an approver on the report approves its first proposal; o
   const outcome = await stack.slack.waitFor(() => stack.slack.thread('C0ALERTS', report.threadTs!).find((m) => m.text.includes('approved by <@U0ALICE>')), 30_000);
   expect(outcome.text).toContain('pods_delete');
   expect(podDeletes().length).toBe(deletesBefore + 1);
+  // Each decision names the Slack action it came from, so a copy of it is recognised as one.
+  const decisions = await stack.db.sql<{ type: string; detail: { decisionId?: string } }[]>`
+    select type, detail from audit_events where workflow_id = ${workflowId} and type like 'decision.%' order by id`;
+  expect(decisions.map((d) => [d.type, d.detail.decisionId])).toEqual([
+    ['decision.refused', expect.stringMatching(/^reaction:U0BOB:\d+\.\d+:white_check_mark$/)],
+    ['decision.approve', expect.stringMatching(/^reaction:U0ALICE:\d+\.\d+:white_check_mark$/)],
+  ]);
 });
 
 test('invalid alert bodies get 400 naming the problem and start nothing', async () => {

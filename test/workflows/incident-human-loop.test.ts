@@ -94,13 +94,19 @@ test('a decision stops the reminders at once', async () => {
   });
 });
 
-test('a destructive proposal needs a second, different approver before anything runs', async () => {
+/** Alice and Bob approve; every proposal needs both of them (a second, different approver). */
+function secondApproverFakes() {
   const fakes = fakeActivities({ approvers: ['U0ALICE', 'U0BOB'] });
   fakes.activities.authorizeDecision = (async (i) => {
-    if (!['U0ALICE', 'U0BOB'].includes(i.userId)) return { allowed: false, reason: 'not an approver', approvers: ['<@U0ALICE>', '<@U0BOB>'] };
+    if (!['U0ALICE', 'U0BOB'].includes(i.userId)) return { allowed: false, reason: 'Only approvers can decide.', approvers: ['<@U0ALICE>', '<@U0BOB>'] };
     if (i.approvedBy.includes(i.userId)) return { allowed: false, reason: 'A second, different approver must approve this.', approvers: [] };
     return { allowed: true, needsAnotherApprover: i.approvedBy.length === 0, approvers: ['<@U0ALICE>', '<@U0BOB>'] };
   }) as Activities['authorizeDecision'];
+  return fakes;
+}
+
+test('a destructive proposal needs a second, different approver before anything runs', async () => {
+  const fakes = secondApproverFakes();
   await withWorker(fakes, async (start) => {
     const id = await start({});
     await status(id, 'awaiting_approval');
@@ -121,6 +127,40 @@ test('a destructive proposal needs a second, different approver before anything 
     expect(final.status).toBe('resolved');
     expect(fakes.remediationCount()).toBe(1);
     expect(final.decisions.map((d) => d.userId)).toEqual(['U0ALICE', 'U0BOB']);
+  });
+});
+
+test('a decision delivered twice (same Slack action id) is taken once; another action by the same person is not', async () => {
+  const fakes = secondApproverFakes();
+  await withWorker(fakes, async (start) => {
+    const id = await start({});
+    await status(id, 'awaiting_approval');
+    // A non-approver's click, resent: one refusal.
+    await decide(id, { userId: 'U0MALLORY', id: 'button:U0MALLORY:1.1:approve_p1' });
+    await decide(id, { userId: 'U0MALLORY', id: 'button:U0MALLORY:1.1:approve_p1' });
+    // Alice's approval, resent: one approval, and no "second, different approver" refusal for its copy.
+    await decide(id, { userId: 'U0ALICE', id: 'button:U0ALICE:2.2:approve_p1' });
+    await decide(id, { userId: 'U0ALICE', id: 'button:U0ALICE:2.2:approve_p1' });
+    // Mallory clicking again is a new action: refused again.
+    await decide(id, { userId: 'U0MALLORY', id: 'button:U0MALLORY:3.3:approve_p1' });
+    await until(() => fakes.named('postEphemeral').length === 2, 'the second refusal');
+    await decide(id, { userId: 'U0BOB', id: 'button:U0BOB:4.4:approve_p1' });
+    const final = await handle(id).result() as IncidentState;
+    expect(final.status).toBe('resolved');
+    expect(final.decisions.map((d) => d.userId)).toEqual(['U0ALICE', 'U0BOB']);
+    expect(final.refused.map((d) => d.id)).toEqual(['button:U0MALLORY:1.1:approve_p1', 'button:U0MALLORY:3.3:approve_p1']);
+    expect(fakes.named('postEphemeral').map((c) => c.input.text)).toEqual(['Only approvers can decide.', 'Only approvers can decide.']);
+    expect(fakes.named('recordAudit').filter((c) => c.input.type === 'decision.refused')).toHaveLength(2);
+    expect(fakes.remediationCount()).toBe(1);
+    // The skipped copy is recorded as a patch marker, and the history replays.
+    const history = await handle(id).fetchHistory();
+    const patches = (history.events ?? []).flatMap((e) => {
+      const marker = e.markerRecordedEventAttributes;
+      const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+      return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id] : [];
+    });
+    expect(patches).toContain('decision-ids-v1');
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, id);
   });
 });
 
