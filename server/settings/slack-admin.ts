@@ -1,6 +1,7 @@
+import { ErrorCode, LogLevel, WebClient, type WebAPICallResult } from '@slack/web-api';
 import { botScopes } from '../../core/slack-scopes.js';
 
-/** The Slack Web API calls the settings page makes, over fetch: small, and every error comes back as Slack's code. */
+/** The Slack Web API calls the settings page makes, through WebClient; every refusal comes back as Slack's error code. */
 
 export class SlackCallError extends Error {
   constructor(readonly code: string, method: string) {
@@ -9,8 +10,6 @@ export class SlackCallError extends Error {
   }
 }
 
-type Answer = Record<string, unknown> & { ok: boolean; error?: string };
-
 export interface SlackChannel {
   id: string;
   name: string;
@@ -18,31 +17,47 @@ export interface SlackChannel {
   isMember: boolean;
 }
 
+/**
+ * Slack's answer as a SlackCallError (its error code, `ratelimited`, or `http_<status>`); a network failure or timeout
+ * is rethrown as itself, which the page reports as Slack being unreachable.
+ */
+function refusal(err: unknown, method: string): unknown {
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; original?: Error };
+  if (e.code === ErrorCode.PlatformError) return new SlackCallError(e.data?.error ?? 'unknown_error', method);
+  if (e.code === ErrorCode.RateLimitedError) return new SlackCallError('ratelimited', method);
+  if (e.code === ErrorCode.HTTPError) return new SlackCallError(`http_${e.statusCode}`, method);
+  return e.code === ErrorCode.RequestError && e.original ? e.original : err;
+}
+
+type Channel = { id?: string; name?: string; is_private?: boolean; is_member?: boolean };
+
+const channelOf = (c: Channel): SlackChannel => ({
+  id: String(c.id), name: String(c.name ?? c.id), isPrivate: c.is_private === true, isMember: c.is_member === true,
+});
+
+/**
+ * The settings page's Slack client. An admin is waiting on the page: a call fails at once on a rate limit and after
+ * `timeoutMs`, rather than being retried inside the client.
+ */
 export function createSlackAdmin(apiUrl: string, timeoutMs = 10_000) {
-  const base = apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`;
-
-  async function call(method: string, token: string | undefined, args: Record<string, string | number | boolean | undefined> = {}) {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(args)) if (v !== undefined) body.set(k, String(v));
-    const res = await fetch(`${base}${method}`, {
-      method: 'POST', body, signal: AbortSignal.timeout(timeoutMs),
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    const data = (await res.json().catch(() => ({ ok: false, error: `http_${res.status}` }))) as Answer;
-    if (!data.ok) throw new SlackCallError(data.error ?? 'unknown_error', method);
-    return { data, scopes: res.headers.get('x-oauth-scopes') };
-  }
-
-  const channelOf = (c: Record<string, unknown>): SlackChannel => ({
-    id: String(c.id), name: String(c.name ?? c.id), isPrivate: c.is_private === true, isMember: c.is_member === true,
+  const client = new WebClient(undefined, {
+    slackApiUrl: apiUrl, timeout: timeoutMs, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR,
   });
 
+  async function call<T extends WebAPICallResult>(method: string, run: (c: WebClient) => Promise<T>): Promise<T> {
+    try {
+      return await run(client);
+    } catch (err) {
+      throw refusal(err, method);
+    }
+  }
+
   return {
-    call,
     /** Who the token is, and the scopes Slack reports it holds (missing ones flagged against core/slack-scopes.ts). */
     async authTest(token: string) {
-      const { data, scopes } = await call('auth.test', token);
-      const granted = scopes === null ? undefined : scopes.split(',').map((s) => s.trim()).filter(Boolean);
+      const data = await call('auth.test', (c) => c.auth.test({ token }));
+      const scopes = data.response_metadata?.scopes;
+      const granted = scopes === undefined ? undefined : scopes.filter(Boolean);
       return {
         teamId: String(data.team_id ?? ''), team: String(data.team ?? ''), url: String(data.url ?? 'https://slack.com/'),
         botUserId: String(data.user_id ?? ''), botName: String(data.user ?? ''), granted,
@@ -50,16 +65,16 @@ export function createSlackAdmin(apiUrl: string, timeoutMs = 10_000) {
       };
     },
 
-    /** Public and private channels the bot can see, every page of them. */
+    /** Public and private channels the bot can see, every page of them (at most `maxPages` of 200). */
     async listChannels(token: string, maxPages = 20): Promise<SlackChannel[]> {
       const out: SlackChannel[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < maxPages; page++) {
-        const { data } = await call('conversations.list', token, {
-          types: 'public_channel,private_channel', exclude_archived: true, limit: 200, cursor,
-        });
-        out.push(...((data.channels as Record<string, unknown>[] | undefined) ?? []).map(channelOf));
-        cursor = (data.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+        const data = await call('conversations.list', (c) => c.conversations.list({
+          token, types: 'public_channel,private_channel', exclude_archived: true, limit: 200, cursor,
+        }));
+        out.push(...(data.channels ?? []).map(channelOf));
+        cursor = data.response_metadata?.next_cursor || undefined;
         if (!cursor) break;
       }
       return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -67,7 +82,7 @@ export function createSlackAdmin(apiUrl: string, timeoutMs = 10_000) {
 
     async channelInfo(token: string, channel: string): Promise<SlackChannel | undefined> {
       try {
-        return channelOf((await call('conversations.info', token, { channel })).data.channel as Record<string, unknown>);
+        return channelOf((await call('conversations.info', (c) => c.conversations.info({ token, channel }))).channel ?? {});
       } catch (err) {
         if (err instanceof SlackCallError && err.code === 'channel_not_found') return undefined;
         throw err;
@@ -76,37 +91,37 @@ export function createSlackAdmin(apiUrl: string, timeoutMs = 10_000) {
 
     /** conversations.create, then conversations.join (the creator is in it already; join is a harmless no-op then). */
     async createChannel(token: string, name: string, isPrivate: boolean): Promise<SlackChannel> {
-      const { data } = await call('conversations.create', token, { name, is_private: isPrivate });
-      const channel = channelOf(data.channel as Record<string, unknown>);
-      if (!isPrivate) await call('conversations.join', token, { channel: channel.id });
+      const data = await call('conversations.create', (c) => c.conversations.create({ token, name, is_private: isPrivate }));
+      const channel = channelOf(data.channel ?? {});
+      if (!isPrivate) await call('conversations.join', (c) => c.conversations.join({ token, channel: channel.id }));
       return { ...channel, isMember: true };
     },
 
     async postMessage(token: string, channel: string, text: string) {
-      await call('chat.postMessage', token, { channel, text });
+      await call('chat.postMessage', (c) => c.chat.postMessage({ token, channel, text }));
     },
 
     /** A DM: conversations.open with the user, then a message in that conversation. */
     async directMessage(token: string, user: string, text: string) {
-      const { data } = await call('conversations.open', token, { users: user });
-      await call('chat.postMessage', token, { channel: String((data.channel as { id: string }).id), text });
+      const data = await call('conversations.open', (c) => c.conversations.open({ token, users: user }));
+      await call('chat.postMessage', (c) => c.chat.postMessage({ token, channel: String(data.channel?.id), text }));
     },
 
     async isAdmin(token: string, user: string): Promise<boolean> {
-      const u = (await call('users.info', token, { user })).data.user as { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean };
-      return u.is_admin === true || u.is_owner === true || u.is_primary_owner === true;
+      const u = (await call('users.info', (c) => c.users.info({ token, user }))).user;
+      return u?.is_admin === true || u?.is_owner === true || u?.is_primary_owner === true;
     },
 
     async revoke(token: string) {
-      await call('auth.revoke', token);
+      await call('auth.revoke', (c) => c.auth.revoke({ token }));
     },
 
     /** OpenID Connect: the code for a token, then the user's claims. */
     async openIdUser(o: { clientId: string; clientSecret: string; code: string; redirectUri: string }) {
-      const { data } = await call('openid.connect.token', undefined, {
+      const data = await call('openid.connect.token', (c) => c.openid.connect.token({
         client_id: o.clientId, client_secret: o.clientSecret, code: o.code, redirect_uri: o.redirectUri, grant_type: 'authorization_code',
-      });
-      const info = (await call('openid.connect.userInfo', String(data.access_token))).data;
+      }));
+      const info = await call('openid.connect.userInfo', (c) => c.openid.connect.userInfo({ token: String(data.access_token) }));
       return {
         userId: String(info['https://slack.com/user_id'] ?? info.sub ?? ''),
         teamId: String(info['https://slack.com/team_id'] ?? ''),
