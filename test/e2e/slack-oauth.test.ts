@@ -12,13 +12,13 @@ import type { LookoutServer } from '../../server/app.js';
 import { createIncidentGateway } from '../../server/incidents.js';
 import { buildActivityDeps, type RunningWorker } from '../../worker/run.js';
 import { crashLoopAlert } from '../fixtures/alerts.js';
+import { installThroughBrowser, STATE_COOKIE } from '../support/oauth.js';
 import { startApp } from '../support/stack.js';
 import { unique } from '../support/temporal.js';
 
 // OAuth multi-workspace mode over real HTTP: /slack/install -> the emulator's authorize page -> /slack/oauth_redirect
 // -> oauth.v2.access on the emulator -> an encrypted row in PostgreSQL -> that team's events and incidents use its token.
 const signingSecret = 'oauth-e2e-signing-secret';
-const STATE_COOKIE = 'slack-app-oauth-state';
 let dir: string;
 let db: Database;
 let slack: SlackEmulator;
@@ -56,18 +56,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** What a browser does: /slack/install (cookie + redirect), the authorize page (for `team`), back to the redirect URL. */
-async function install(team: string, { cookie = true } = {}): Promise<Response> {
-  const start = await fetch(`${server.url}/slack/install`, { redirect: 'manual' });
-  expect(start.status).toBe(302);
-  const state = new RegExp(`${STATE_COOKIE}=([^;]+)`).exec(start.headers.get('set-cookie') ?? '')?.[1];
-  const authorize = new URL(start.headers.get('location')!);
-  expect(authorize.searchParams.get('state')).toBe(state);
-  authorize.searchParams.set('team', team);
-  const approved = await fetch(authorize, { redirect: 'manual' });
-  expect(approved.status).toBe(302);
-  return await fetch(approved.headers.get('location')!, { headers: cookie ? { cookie: `${STATE_COOKIE}=${state}` } : {} });
-}
+const install = (team: string, options?: { cookie?: boolean }) => installThroughBrowser(server.url, team, options);
 
 const installedTeams = async () => (await db.sql<{ team_id: string }[]>`select team_id from slack_installations order by id`).map((r) => r.team_id);
 const exchanges = () => slack.calls.filter((c) => c.method === 'oauth.v2.access').length;

@@ -11,6 +11,7 @@ import { SlackEmulator, type EmulatedMessage } from '../../sandbox/slack/emulato
 import type { LookoutServer } from '../../server/app.js';
 import { createIncidentGateway } from '../../server/incidents.js';
 import type { RunningWorker } from '../../worker/run.js';
+import { installThroughBrowser } from '../support/oauth.js';
 import { eventually, findButton, startApp } from '../support/stack.js';
 import { unique } from '../support/temporal.js';
 import { capture, resignedAction, sleep, temporalClient, type CapturedRequest } from './helpers.js';
@@ -19,7 +20,6 @@ import { capture, resignedAction, sleep, temporalClient, type CapturedRequest } 
 // T0SANDBOX is another workspace (approver: carol). Forged payloads are signed with the real signing secret, the worst
 // case: what a holder of the secret, or a Slack bug, could send. Nothing but T0SECOND's own approver may act.
 const signingSecret = 'authz-signing-secret';
-const STATE_COOKIE = 'slack-app-oauth-state';
 let dir: string;
 let db: Database;
 let slack: SlackEmulator;
@@ -62,14 +62,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function install(team: string): Promise<Response> {
-  const start = await fetch(`${server.url}/slack/install`, { redirect: 'manual' });
-  const state = new RegExp(`${STATE_COOKIE}=([^;]+)`).exec(start.headers.get('set-cookie') ?? '')?.[1];
-  const authorize = new URL(start.headers.get('location')!);
-  authorize.searchParams.set('team', team);
-  const approved = await fetch(authorize, { redirect: 'manual' });
-  return await fetch(approved.headers.get('location')!, { headers: { cookie: `${STATE_COOKIE}=${state}` } });
-}
+const install = (team: string) => installThroughBrowser(server.url, team);
 
 const mutations = () => k8s.mutations.filter((m) => !m.dryRun);
 const refusals = async () => await db.sql<{ actor: string; team_id: string | null; workflow_id: string | null; reason: string | null }[]>`

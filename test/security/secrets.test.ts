@@ -14,6 +14,7 @@ import { SlackEmulator } from '../../sandbox/slack/emulator.js';
 import type { LookoutServer } from '../../server/app.js';
 import { runServer } from '../../server/run.js';
 import type { RunningWorker } from '../../worker/run.js';
+import { installThroughBrowser } from '../support/oauth.js';
 import { findButton, startApp } from '../support/stack.js';
 import { unique } from '../support/temporal.js';
 
@@ -125,12 +126,7 @@ test('an OAuth install: the tokens are stored encrypted; no installation row hol
   });
   oauthServer = await runServer(config, db, createMetrics(), capturingLogger('secrets-oauth'));
   slack.setAppUrl(oauthServer.url);
-  const start = await fetch(`${oauthServer.url}/slack/install`, { redirect: 'manual' });
-  const state = /slack-app-oauth-state=([^;]+)/.exec(start.headers.get('set-cookie') ?? '')?.[1];
-  const authorize = new URL(start.headers.get('location')!);
-  authorize.searchParams.set('team', 'T0SECOND');
-  const approved = await fetch(authorize, { redirect: 'manual' });
-  const done = await fetch(approved.headers.get('location')!, { headers: { cookie: `slack-app-oauth-state=${state}` } });
+  const done = await installThroughBrowser(oauthServer.url, 'T0SECOND');
   expect(done.status).toBe(200);
   const issued = slack.oauth.installs.find((i) => i.teamId === 'T0SECOND')!;
   expect(issued.botToken).toMatch(/^xoxb-/);
