@@ -266,5 +266,11 @@ test('an alert storm: later alerts join the first one\'s thread, its message kee
     // Every alert is in the incident index.
     const recorded = new Set(fakes.named('recordIncident').map((c) => c.input.workflowId));
     expect(recorded).toEqual(new Set([leader, ...members]));
+    if (process.env.RECORD_HISTORIES) {
+      expect((await handle(leader).result() as IncidentState).status).toBe('resolved');
+      for (const [name, id] of [['incident-storm-leader', leader], ['incident-storm-member', members[0]]]) {
+        fs.writeFileSync(new URL(`../histories/${name}.json`, import.meta.url), historyToJSON(await handle(id).fetchHistory()));
+      }
+    }
   });
 });
