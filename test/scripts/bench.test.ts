@@ -43,7 +43,7 @@ async function goodRun(args: string[], alerts: number) {
 (pgMissing ? test.skip : test)('processes: worker and server run as their own processes, measured apart from the bench', async () => {
   const profiles = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-prof-'));
   const { last, stdout } = await goodRun(['--alerts', '3', '--concurrency', '3', '--max-cached-workflows', '50', '--cpu-prof', profiles], 3);
-  expect(last).toMatchObject({ topology: 'processes', tuning: { WORKER_MAX_CACHED_WORKFLOWS: '50' } });
+  expect(last).toMatchObject({ topology: 'processes', tuning: { WORKER_MAX_CACHED_WORKFLOWS: '50', MALLOC_ARENA_MAX: '2' } });
   // CPU per alert of the worker and server processes, and of the bare worker per bare workflow.
   const cpu = last.cpu_ms_per_alert as Record<string, number>;
   expect(cpu.worker).toBeGreaterThan(0);

@@ -13,12 +13,16 @@ const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 /** The server scratch databases are made on when DATABASE_URL is unset. */
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** The tuning flags as the worker's WORKER_* variables (and --heap-mb as NODE_OPTIONS); unset flags keep what the bench's own environment says. */
+/**
+ * The tuning flags as the worker's WORKER_* variables (and --heap-mb as NODE_OPTIONS); unset flags keep what the bench's
+ * own environment says. MALLOC_ARENA_MAX is 2, as the image sets it (Dockerfile), unless that environment says otherwise.
+ */
 function workerEnv(args: BenchArgs): Record<string, string> {
-  const vars: [string, number | undefined][] = [
+  const vars: [string, number | string | undefined][] = [
     ['WORKER_MAX_CACHED_WORKFLOWS', args.maxCachedWorkflows],
     ['WORKER_MAX_CONCURRENT_ACTIVITIES', args.maxConcurrentActivities],
     ['WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', args.maxConcurrentWorkflowTasks],
+    ['MALLOC_ARENA_MAX', process.env.MALLOC_ARENA_MAX ?? '2'],
   ];
   const env = Object.fromEntries(vars.flatMap(([name, flag]) => {
     const value = flag !== undefined ? String(flag) : process.env[name];
