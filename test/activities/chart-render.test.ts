@@ -23,3 +23,9 @@ test('an empty series still renders a chart rather than failing the incident', (
   const png = renderChartPng({ title: 'No data', series: [{ name: 'none', points: [] }] });
   expect(png.readUInt32BE(16)).toBe(800);
 });
+
+test('text is drawn: the same chart under another title is another image', () => {
+  const draw = (title: string) => renderChartPng({ title, series: [{ name: 'none', points: [] }], width: 320, height: 160 });
+  expect(draw('')).toEqual(draw(''));
+  expect(draw('Disk full on db-0')).not.toEqual(draw(''));
+});
