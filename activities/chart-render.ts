@@ -1,12 +1,7 @@
 import fs from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
-
-export interface ChartSeries {
-  name: string;
-  /** [unix seconds, value] pairs, as Prometheus returns them. */
-  points: [number, number][];
-}
+import type { ChartSeries } from '../core/chart-series.js';
 
 export interface ChartInput {
   title: string;

@@ -1,4 +1,4 @@
-import { CHART_WINDOW_MS, chartSeries } from '../core/chart-series.js';
+import { chartSeries, chartWindow } from '../core/chart-series.js';
 import type { createPrometheusActivities } from './prometheus.js';
 import type { createSlackActivities } from './slack.js';
 
@@ -23,10 +23,7 @@ export interface MetricChartInput {
 export function createMetricChartActivity(parts: MetricChartParts) {
   return {
     async chartMetric({ teamId, channel, threadTs, title, query, threshold }: MetricChartInput): Promise<{ posted: boolean }> {
-      const end = Date.now();
-      const range = await parts.prometheusMetricsQueryRange({
-        query, start: new Date(end - CHART_WINDOW_MS).toISOString(), end: new Date(end).toISOString(),
-      });
+      const range = await parts.prometheusMetricsQueryRange({ query, ...chartWindow(Date.now()) });
       if (!range.ok || !range.series.length) return { posted: false };
       await parts.uploadChart({ teamId, channel, threadTs, title, series: chartSeries(range.series), threshold });
       return { posted: true };

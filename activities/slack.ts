@@ -4,7 +4,8 @@ import type { Alert } from '../core/alert.js';
 import type { ReportView } from '../core/incident.js';
 import { reportLinks, type LinkUrls } from '../core/links.js';
 import type { Metrics } from '../core/metrics.js';
-import { renderChartPng, type ChartSeries } from './chart-render.js';
+import type { ChartSeries } from '../core/chart-series.js';
+import { renderChartPng } from './chart-render.js';
 import type { ChannelPacer } from './slack-pacing.js';
 import { renderAlertMessage, renderReport } from '../core/slack-blocks.js';
 

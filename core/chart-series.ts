@@ -1,9 +1,19 @@
-import type { ChartSeries } from '../activities/chart-render.js';
+/** One line of a chart. */
+export interface ChartSeries {
+  name: string;
+  /** [unix seconds, value] pairs, as Prometheus returns them. */
+  points: [number, number][];
+}
 
 /** A chart shows at most this many series, the first ones Prometheus returned. */
 export const CHART_MAX_SERIES = 5;
 /** The window a metric chart covers, ending now. */
 export const CHART_WINDOW_MS = 3_600_000;
+
+/** The range query's window for a chart drawn at `endMs`: the last CHART_WINDOW_MS, as ISO times. */
+export function chartWindow(endMs: number): { start: string; end: string } {
+  return { start: new Date(endMs - CHART_WINDOW_MS).toISOString(), end: new Date(endMs).toISOString() };
+}
 
 /** Prometheus range series as chart lines: named by their most telling labels, gaps (null values) dropped. */
 export function chartSeries(series: { labels: Record<string, string>; values: [number, number | null][] }[]): ChartSeries[] {

@@ -6,7 +6,7 @@ import { msToNumber } from '@temporalio/common/lib/time.js';
 import type { createActivities } from '../activities/index.js';
 import type { Diagnosis, Remediation } from '../core/diagnosis.js';
 import type { Decision, IncidentStatus, RemediationOutcome } from '../core/incident.js';
-import { CHART_WINDOW_MS, chartSeries } from '../core/chart-series.js';
+import { chartSeries, chartWindow } from '../core/chart-series.js';
 import type { KubernetesFacts } from '../core/kubernetes-facts.js';
 import { defaultAgentLimits, mergeDiagnosis, runAgent } from './agent.js';
 import * as sa from './search-attributes.js';
@@ -62,14 +62,15 @@ const opening = proxyActivities<Activities>(openCall);
 const charting = proxyActivities<Activities>({ ...slackCall, startToCloseTimeout: '30s', retry: { ...slackCall.retry, maximumAttempts: 5 } });
 const llm = proxyActivities<Activities>(llmTurn);
 /** The agent's read-only tools, called by the activity name `prepareAgent` routed the tool to. */
-const contextTools = proxyActivities<Record<string, (input: Record<string, unknown>) => Promise<unknown>>>(clusterRead);
+type ToolActivities = Record<string, (input: Record<string, unknown>) => Promise<unknown>>;
+const contextTools = proxyActivities<ToolActivities>(clusterRead);
 /**
  * Since local-reads-v1 the investigation's reads (facts, the agent's tools, dry-run previews) are local activities:
  * they change nothing, so running one again after a worker crash is harmless, and each is still a row (a marker) in
  * the Temporal UI, but none costs a task-queue round trip and a workflow task of its own.
  */
 const localClusterRead = proxyLocalActivities<Activities>(clusterRead);
-const localContextTools = proxyLocalActivities<Record<string, (input: Record<string, unknown>) => Promise<unknown>>>(clusterRead);
+const localContextTools = proxyLocalActivities<ToolActivities>(clusterRead);
 
 const DEFAULT_DECISION_TIMEOUT = '24h';
 const DEFAULT_AGENT_TIMEOUT = '5m';
@@ -465,10 +466,7 @@ async function handleIncident(
 
   /** The chart before lean-start-v1: the range read and the upload as two activities. */
   async function legacyChart({ query, threshold }: { query: string; threshold?: number }) {
-    const end = Date.now();
-    const range = await cluster.prometheusMetricsQueryRange({
-      query, start: new Date(end - CHART_WINDOW_MS).toISOString(), end: new Date(end).toISOString(),
-    });
+    const range = await cluster.prometheusMetricsQueryRange({ query, ...chartWindow(Date.now()) });
     if (!range.ok || !range.series.length) return;
     await slack.uploadChart({
       teamId: input.teamId, channel: state.channel!, threadTs: state.alertTs!, title: `${alert.name}: ${query}`, series: chartSeries(range.series), threshold,

@@ -4,7 +4,8 @@ import { advice, postWebhook, SlackCallError } from './slack-admin.js';
 import type { TestResult } from './views.js';
 
 interface Destination {
-  kind: 'channel' | 'dm' | 'webhook';
+  /** `unreadable`: a stored webhook URL that cannot be decrypted; its target is the notification type. */
+  kind: 'channel' | 'dm' | 'webhook' | 'unreadable';
   target: string;
   label: string;
   types: string[];
@@ -28,14 +29,15 @@ export async function deliverTests(deps: SettingsDeps, teamId: string): Promise<
     if (route.webhook) {
       // An unreadable URL is one failed destination of its own, not an error page.
       const url = openWebhook(deps, teamId, type, route.webhook);
-      add('webhook', url ?? `unreadable:${type}`, url ? `webhook ${maskWebhook(url)}` : `webhook for ${type} (unreadable)`, type);
+      if (url) add('webhook', url, `webhook ${maskWebhook(url)}`, type);
+      else add('unreadable', type, `webhook for ${type} (unreadable)`, type);
     }
   }
   const token = await botToken(deps, teamId);
   const text = (d: Destination) => `:wave: Test notification from Lookout for ${d.types.join(', ')}. Sent from the settings page; no action needed.`;
   return await Promise.all([...destinations.values()].map(async (d): Promise<TestResult> => {
     try {
-      if (d.kind === 'webhook' && d.target.startsWith('unreadable:')) throw new SlackCallError('webhook_unreadable', 'settings');
+      if (d.kind === 'unreadable') throw new SlackCallError('webhook_unreadable', 'settings');
       if (d.kind === 'webhook') await postWebhook(d.target, text(d));
       else if (!token) throw new SlackCallError('not_installed', 'settings');
       else if (d.kind === 'channel') await deps.slack.postMessage(token, d.target, text(d));

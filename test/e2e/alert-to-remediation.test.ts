@@ -58,10 +58,13 @@ test('alert -> threaded report -> non-approver refused -> approver approves -> e
     return row?.status === 'resolved' ? row : undefined;
   });
   expect(incident).toMatchObject({ status: 'resolved', approved_by: ['U0ALICE'] });
-  const audit = await stack.db.sql`select type, actor from audit_events where workflow_id = (select workflow_id from incidents where report_ts = ${report.ts}) order by id`;
+  const audit = await stack.db.sql<{ type: string; actor: string; detail: { decisionId?: string } }[]>`
+    select type, actor, detail from audit_events where workflow_id = (select workflow_id from incidents where report_ts = ${report.ts}) order by id`;
   expect(audit.map((a) => a.type)).toEqual(expect.arrayContaining([
     'decision.refused', 'decision.approve', 'remediation.applied', 'remediation.executed', 'remediation.verified', 'status.resolved',
   ]));
+  // The approval names the button press it came from.
+  expect(audit.find((a) => a.type === 'decision.approve')!.detail.decisionId).toMatch(/^button:U0ALICE:\d+\.\d+:approve_\w+:p1$/);
   // The thread says the fix was verified, and the settings page shows the audit trail.
   expect(stack.slack.thread('C0ALERTS', alertMessage.ts).some((m) => m.text.startsWith(':white_check_mark: Verified fixed.'))).toBe(true);
   const page = await stack.settingsPage();

@@ -36,7 +36,11 @@ const whole = (flag: string, value: string | undefined, min = 1): number => {
   return Number(value);
 };
 
-/** `[--alerts N | --hold N] [--concurrency C] [--rate R] [--window W] [--approvals A] [--drain S] [--max-cached-workflows N] [--single-process] ...` */
+const USAGE = 'bench [--alerts N | --hold N] [--concurrency C] [--rate R] [--window W] [--approvals A] [--drain S] '
+  + '[--max-cached-workflows N] [--max-concurrent-activities N] [--max-concurrent-workflow-tasks N] [--heap-mb MB] [--cpu-prof DIR] '
+  + '[--no-bare] [--single-process]';
+
+/** Parses the bench's arguments (USAGE); a wrong one is a UsageError naming it. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const args: BenchArgs = { mode: 'pipeline', count: 500, concurrency: 16, rate: 0, window: 0, approvals: 50, drainSeconds: 120, skipBare: false, singleProcess: false };
   let sawCount = false;
@@ -68,7 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       }
       case '--no-bare': args.skipBare = true; break;
       case '--single-process': args.singleProcess = true; break;
-      default: throw new UsageError(`unknown argument '${flag}' (usage: bench [--alerts N | --hold N] [--concurrency C] [--rate R] [--single-process])`);
+      default: throw new UsageError(`unknown argument '${flag}' (usage: ${USAGE})`);
     }
   }
   return args;

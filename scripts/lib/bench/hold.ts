@@ -2,7 +2,6 @@ import { findButton } from '../../../sandbox/slack/emulator.js';
 import { ALERTS_CHANNEL, APPROVER, type BenchStack } from './stack.js';
 import type { SlackTracker } from './tracker.js';
 
-
 /**
  * Approves `count` incidents spread evenly over the open ones, one after another, through the real signed button path
  * (the emulator's clickButton → POST /slack/events → Bolt → decision signal), timing each from the click to the
