@@ -171,12 +171,16 @@ test('each model turn and each tool call is an activity; the report carries the 
     const settled = (es: Events) => es.at(-1)?.timerStartedEventAttributes !== undefined
       && es.filter((e) => e.activityTaskScheduledEventAttributes).length === es.filter((e) => e.activityTaskCompletedEventAttributes).length;
     let events: Events = history.events ?? [];
-    for (let i = 0; i < 100 && !settled(events); i += 1) {
+    // Up to 30 s: on a loaded machine the last tasks can take several seconds.
+    for (const deadline = Date.now() + 30_000; !settled(events) && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 50));
       events = (await temporal.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     }
-    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(7);
-    expect(events).toHaveLength(57);
+    // 7 workflow tasks; on a loaded machine a local activity's result can land in a task of its own (one more task:
+    // its scheduled, started and completed events), which is timing, not the workflow's shape.
+    const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+    expect([7, 8]).toContain(tasks);
+    expect(events).toHaveLength(57 + 3 * (tasks - 7));
     console.log(`activities per incident up to the report, scripted LLM (3 turns, 1 tool call): ${scheduled.length} (${scheduled.join(', ')}) + local ${locals.join(', ')}`);
     // The agent loop is workflow code: a committed history guards it against non-deterministic changes.
     if (process.env.RECORD_HISTORIES) {
